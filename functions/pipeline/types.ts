@@ -168,6 +168,14 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** What running one prompt produced: a response, an error, or both (e.g. a final code timeout). */
+export interface PromptOutcome {
+  response?: GenerateResponse;
+  error?: ResultError;
+  attempts: number;
+  latencyMs: number;
+}
+
 // ---------------------------------------------------------------- jobs, batches, manifests
 
 /** Options of a job after defaults are applied (schemas/job-options.schema.json). */
@@ -208,6 +216,8 @@ export interface BatchPlan {
   firstLine: number;
   /** Physical lines in the range (blank lines included). */
   lines: number;
+  /** Lines in this batch whose id was already used by an earlier line (found while planning). */
+  duplicates?: Array<{ line: number; id: string; firstLine: number }>;
 }
 
 export interface Manifest {
