@@ -27,8 +27,9 @@ export function parseBatchMessage(json: unknown): BatchMessage {
     bucket: text(input.bucket, 'input.bucket'),
     name: text(input.name, 'input.name'),
   };
-  if (input.generation !== undefined)
-    ref.generation = text(String(input.generation), 'input.generation');
+  const g = input.generation;
+  if (g !== undefined)
+    ref.generation = text(typeof g === 'number' ? String(g) : g, 'input.generation');
   return {
     jobId: text(json.jobId, 'jobId'),
     prefix: text(json.prefix, 'prefix'),

@@ -76,11 +76,7 @@ export function formatEntry(
   const payload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (LABEL_KEYS.has(key))
-      labels[key] =
-        typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value as string | number | boolean);
+    if (LABEL_KEYS.has(key)) labels[key] = labelText(value);
     else payload[key] = value;
   }
   const entry: Record<string, unknown> = {
@@ -100,4 +96,11 @@ function jsonSafe(_key: string, value: unknown): unknown {
   }
   if (typeof value === 'bigint') return value.toString();
   return value;
+}
+
+/** Label values must be strings. */
+function labelText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
