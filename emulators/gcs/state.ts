@@ -66,7 +66,7 @@ export function createGcsState(buckets: string[]): GcsState {
       [...(store.get(bucket)?.values() ?? [])].sort((a, b) => compareNames(a.name, b.name)),
     put(bucket, name, object) {
       let objects = store.get(bucket);
-      if (!objects) store.set(bucket, (objects = new Map()));
+      if (!objects) store.set(bucket, (objects = new Map<string, StoredObject>()));
       const stored: StoredObject = {
         bucket,
         name,

@@ -34,7 +34,7 @@ const sessions = new WeakMap<EmulatorContext, Map<string, Session>>();
 
 function sessionsOf(ctx: EmulatorContext): Map<string, Session> {
   let map = sessions.get(ctx);
-  if (!map) sessions.set(ctx, (map = new Map()));
+  if (!map) sessions.set(ctx, (map = new Map<string, Session>()));
   return map;
 }
 
