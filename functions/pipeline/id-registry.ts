@@ -34,7 +34,7 @@ export function duplicateResult(
     {
       kind: 'invalid_input',
       field: 'id',
-      message: `line ${at.line}: id "${at.id}" is already used by line ${firstLine}; ids must be unique within a file. Give this line another id or remove it.`,
+      message: `line ${at.line}: field "id" ("${at.id}") is already used by line ${firstLine}; ids must be unique within a file. Give this line another id or remove it.`,
     },
   );
 }
