@@ -36,11 +36,8 @@ export function createCloudDeps(
     ...(emulatorHost ? { apiEndpoint: withScheme(emulatorHost) } : {}),
   });
   const pubsub = new PubSub(config.project ? { projectId: config.project } : {});
-  const gemini = resolveGeminiSettings(config.env, {
-    ...(config.env.SLUICE_GEMINI_BASE_URL
-      ? { emulatorUrl: config.env.SLUICE_GEMINI_BASE_URL }
-      : {}),
-  });
+  // SLUICE_GEMINI_BASE_URL alone means "the emulator there" (settings.ts decides).
+  const gemini = resolveGeminiSettings(config.env);
   const stores = new Map<string, BlobStore>();
   const storeFor = (bucket: string): BlobStore => {
     let store = stores.get(bucket);
