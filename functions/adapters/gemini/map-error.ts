@@ -58,6 +58,14 @@ export function mapGeminiError(
       cause: thrown,
     });
   }
+  if (thrown instanceof SyntaxError) {
+    // A 200 whose JSON body ended early (the SDK parses unary bodies with response.json()).
+    return new ModelCallError(
+      'truncated',
+      `response body was cut short: ${redact(thrown.message)}`,
+      { cause: thrown },
+    );
+  }
   const code = networkCode(thrown);
   if (
     code !== undefined ||
