@@ -3,7 +3,8 @@
  * text), counts calls, and can hold calls on deferred promises so tests interleave deliveries.
  */
 import type { ModelCall, ModelClient } from '../../functions/pipeline/ports.ts';
-import type { GenerateResponse } from '../../functions/pipeline/types.ts';
+import { ModelCallError } from '../../functions/pipeline/errors.ts';
+import type { ErrorKind, GenerateResponse } from '../../functions/pipeline/types.ts';
 
 export type Script = (call: ModelCall, n: number) => GenerateResponse | Promise<GenerateResponse>;
 
@@ -48,4 +49,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   let resolve: (value: T) => void = () => undefined;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** A classified model failure, as an adapter would throw it. */
+export function errorResponse(kind: ErrorKind, message: string): ModelCallError {
+  return new ModelCallError(kind, message, { status: 400 });
 }
