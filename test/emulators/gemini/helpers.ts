@@ -1,6 +1,24 @@
 /** Shared set-up for the Gemini emulator tests: real SDK clients pointed at the emulator. */
-import { ApiError, GoogleGenAI, type GenerateContentResponse, type Part } from '@google/genai';
-import { OAuth2Client } from 'google-auth-library';
+import {
+  ApiError,
+  GoogleGenAI,
+  type GenerateContentResponse,
+  type GoogleGenAIOptions,
+  type Part,
+} from '@google/genai';
+
+type AuthClient = NonNullable<NonNullable<GoogleGenAIOptions['googleAuthOptions']>['authClient']>;
+
+/**
+ * The SDK's NodeAuth calls GoogleAuth.getRequestHeaders(), which returns the cached `authClient`'s
+ * getRequestHeaders() and iterates it as a Headers object (@google/genai dist/node/index.mjs,
+ * NodeAuth.addGoogleAuthHeaders). That one method is all a bearer-token client needs offline; the
+ * cast stands in for the full google-auth-library class type, whose nested copy (v10) differs
+ * from the hoisted one.
+ */
+const bearerClient = {
+  getRequestHeaders: () => Promise.resolve(new Headers({ Authorization: 'Bearer t' })),
+} as unknown as AuthClient;
 
 /** Developer API client (x-goog-api-key). */
 export function developerClient(
@@ -17,18 +35,13 @@ export function developerClient(
   });
 }
 
-/**
- * Vertex client with project/location. A real OAuth2Client holding an unexpired access token
- * answers getRequestHeaders() with `Authorization: Bearer t` without any network call.
- */
+/** Vertex client with project/location, authenticated by `Authorization: Bearer t`. */
 export function vertexClient(baseUrl: string, apiVersion?: string) {
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 't', expiry_date: Date.now() + 3_600_000 });
   return new GoogleGenAI({
     vertexai: true,
     project: 'p',
     location: 'us-central1',
-    googleAuthOptions: { authClient },
+    googleAuthOptions: { authClient: bearerClient },
     httpOptions: { baseUrl, ...(apiVersion ? { apiVersion } : {}) },
   });
 }
