@@ -3,7 +3,7 @@
  * subscription per Pub/Sub-driven function with a dead-letter topic (and a pull subscription on
  * each dead-letter topic so dead letters are kept), plus a pull subscription on job events.
  */
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
 import type { FunctionName } from './function-process.ts';
 
 export interface Topology {
