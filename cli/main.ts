@@ -3,8 +3,12 @@
  * functions the Cloud Functions use.
  */
 import { Command } from 'commander';
+import { registerDev } from './commands/dev.ts';
 import { registerEmulate } from './commands/emulate.ts';
+import { registerResults } from './commands/results.ts';
 import { registerRun } from './commands/run.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerSubmit } from './commands/submit.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sluice')
@@ -14,6 +18,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerRun(program);
+  registerSubmit(program);
+  registerStatus(program);
+  registerResults(program);
+  registerDev(program);
   registerEmulate(program);
   return program;
 }
