@@ -13,7 +13,10 @@ const fixture = (name: string): Promise<Buffer> =>
   readFile(new URL(`../../fixtures/${name}`, import.meta.url));
 
 async function* oneByteChunks(data: Uint8Array): AsyncIterable<Uint8Array> {
-  for (let i = 0; i < data.length; i += 1) yield data.subarray(i, i + 1);
+  for (let i = 0; i < data.length; i += 1) {
+    await Promise.resolve(); // a real stream hands chunks over asynchronously
+    yield data.subarray(i, i + 1);
+  }
 }
 
 async function rawLines(name: string, maxLineBytes: number): Promise<RawLine[]> {

@@ -25,6 +25,7 @@ async function* chunked(
     : Array.from({ length: Math.ceil(data.length / cuts.size) }, (_, i) => i * cuts.size).slice(1);
   let start = 0;
   for (const cut of [...offsets, data.length]) {
+    await Promise.resolve(); // a real stream hands chunks over asynchronously
     yield data.slice(start, cut);
     start = cut;
   }
@@ -146,7 +147,10 @@ describe('readLines', () => {
     // 64 MiB of one line, streamed in 1 MiB chunks, with a limit of 1 KiB.
     const mib = new Uint8Array(1 << 20).fill(0x61);
     async function* huge(): AsyncIterable<Uint8Array> {
-      for (let i = 0; i < 64; i += 1) yield mib;
+      for (let i = 0; i < 64; i += 1) {
+        await Promise.resolve();
+        yield mib;
+      }
       yield enc.encode('\n{"prompt":"after"}\n');
     }
     const out: RawLine[] = [];
