@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { resolveJobOptions } from '../../functions/pipeline/job-options.ts';
+import { parseJobSpec } from '../../functions/pipeline/job-spec.ts';
+import { normalizeKeys } from '../../functions/pipeline/request.ts';
 import { SCHEMAS, isValid } from '../../functions/pipeline/schema-validator.ts';
+import type { Json } from '../../functions/pipeline/types.ts';
 import type { SchemaName } from '../../functions/pipeline/schema-validator.ts';
 
 const root = new URL('../../schemas/', import.meta.url);
@@ -56,5 +60,28 @@ describe('schemas', () => {
       expect(validate?.(value)).toBe(false);
       expect(isValid(name, value)).toBe(false);
     });
+  });
+});
+
+describe('examples/', () => {
+  const dir = new URL('../../examples/', import.meta.url);
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.jsonl')))(
+    'every line of %s is a valid input line',
+    (file) => {
+      const lines = readFileSync(new URL(file, dir), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '');
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      for (const line of lines)
+        expect(isValid('input-line', normalizeKeys(JSON.parse(line) as Json))).toBe(true);
+    },
+  );
+
+  it('nightly-eval.job.json is a valid job spec', () => {
+    const spec = parseJobSpec(
+      JSON.parse(readFileSync(new URL('nightly-eval.job.json', dir), 'utf8')),
+    );
+    expect(spec.input).toMatch(/^gs:\/\//);
+    expect(() => resolveJobOptions(spec.options)).not.toThrow();
   });
 });
