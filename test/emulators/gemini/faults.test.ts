@@ -100,6 +100,11 @@ describe('scripted fault markers', () => {
     expect((e as Error).message).toMatch(/Incomplete JSON segment/);
   });
 
+  it('truncate on a unary call: half the JSON body → the SDK fails to parse it', async () => {
+    const e = await thrown(() => ask('cut [[fault:truncate]]'));
+    expect(e).toBeInstanceOf(SyntaxError);
+  });
+
   it('midstream: an error event after the first chunk → ApiError 500', async () => {
     const seen: string[] = [];
     const e = await thrown(async () => {
