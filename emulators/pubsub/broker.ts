@@ -78,6 +78,8 @@ export interface SubscriptionState {
   deleted: boolean;
 }
 
+const noDelay = (): number => 0;
+
 export const DELETED_TOPIC = '_deleted-topic_';
 
 /** Creates an empty broker. `close()` clears every timer. */
@@ -154,7 +156,7 @@ export function createBroker() {
     entry.attempts += 1;
     counter += 1;
     const ackId = `${sub.resource.name}:${counter}`;
-    const timer = setTimeout(() => release(sub, ackId, 0), sink.ackDeadlineSeconds() * 1000);
+    const timer = setTimeout(() => release(sub, ackId, noDelay), sink.ackDeadlineSeconds() * 1000);
     timer.unref();
     sub.leases.set(ackId, { entry, sink, timer });
     sink.outstanding += 1;
@@ -172,7 +174,11 @@ export function createBroker() {
   }
 
   /** Nack or expiry: dead-letter when out of attempts, else redeliver after the backoff. */
-  function release(sub: SubscriptionState, ackId: string, fallbackDelayMs: number): void {
+  function release(
+    sub: SubscriptionState,
+    ackId: string,
+    fallbackDelayMs: (attempts: number) => number,
+  ): void {
     const held = settle(sub, ackId);
     if (!held) return;
     const max = maxAttempts(sub);
@@ -185,7 +191,7 @@ export function createBroker() {
             durationMs(policy.maximumBackoff) || 600_000,
             (durationMs(policy.minimumBackoff) || 10_000) * 2 ** (held.entry.attempts - 1),
           )
-        : fallbackDelayMs;
+        : fallbackDelayMs(held.entry.attempts);
       requeue(sub, held.entry, delay);
     }
     dispatch(sub);
@@ -294,17 +300,17 @@ export function createBroker() {
         const held = sub.leases.get(ackId);
         if (!held) continue;
         if (seconds <= 0) {
-          release(sub, ackId, 0);
+          release(sub, ackId, noDelay);
           continue;
         }
         clearTimeout(held.timer);
-        held.timer = setTimeout(() => release(sub, ackId, 0), seconds * 1000);
+        held.timer = setTimeout(() => release(sub, ackId, noDelay), seconds * 1000);
         held.timer.unref();
       }
     },
-    /** Push failure: redeliver after `delayMs` (the retry policy wins when the sub has one). */
-    nack(sub: SubscriptionState, ackId: string, delayMs: number): void {
-      release(sub, ackId, delayMs);
+    /** Push failure: redeliver after `delayFor(attempts)` (a retry policy on the sub wins). */
+    nack(sub: SubscriptionState, ackId: string, delayFor: (attempts: number) => number): void {
+      release(sub, ackId, delayFor);
     },
     close(): void {
       for (const sub of subscriptions.values()) clearSubscription(sub);

@@ -46,7 +46,6 @@ export function createPushSink(
   options: PushOptions,
 ): Sink & { stop(): void } {
   const stopper = new AbortController();
-  const failures = new Map<string, number>();
   const endpoint = sub.resource.pushConfig?.pushEndpoint ?? '';
   const deadlineSeconds = (): number => sub.resource.ackDeadlineSeconds ?? 10;
 
@@ -65,16 +64,13 @@ export function createPushSink(
       ok = false; // connection refused, reset or timed out: a failed push
     }
     if (stopper.signal.aborted || sub.deleted) return;
-    const id = received.message.messageId ?? '';
-    if (ok) {
-      failures.delete(id);
-      broker.acknowledge(sub, [received.ackId]);
-      return;
-    }
-    const failed = (failures.get(id) ?? 0) + 1;
-    failures.set(id, failed);
-    const delay = options.retryDelayMs * 2 ** Math.min(failed - 1, 6);
-    broker.nack(sub, received.ackId, delay);
+    if (ok) broker.acknowledge(sub, [received.ackId]);
+    else
+      broker.nack(
+        sub,
+        received.ackId,
+        (attempts) => options.retryDelayMs * 2 ** Math.min(attempts - 1, 6),
+      );
   }
 
   const sink = {
