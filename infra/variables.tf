@@ -19,8 +19,8 @@ variable "bucket" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$", var.bucket))
-    error_message = "bucket must be a valid bucket name (3-63 characters: lower-case letters, digits, '.', '_', '-')."
+    condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,54}[a-z0-9]$", var.bucket))
+    error_message = "bucket must be 3-56 characters of lower-case letters, digits, '.', '_', '-' (\"<bucket>-source\" must stay a valid 63-character name)."
   }
 }
 

@@ -67,6 +67,7 @@ describe.skipIf(!hasTerraform)('terraform (offline)', () => {
     ['status_invokers=["allUsers"]', 'must not contain allUsers'],
     ['tunables={SLUICE_BUCKET="other"}', 'tunables may only set'],
     ['gemini_api=both', 'gemini_api must be'],
+    [`bucket=${'b'.repeat(57)}`, 'bucket must be 3-56 characters'],
   ])('rejects %s', (assignment, message) => {
     const run = plan(`-var=${assignment}`);
     expect(run.ok, run.out).toBe(false);
