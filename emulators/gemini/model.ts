@@ -29,7 +29,9 @@ export async function answer(
 ): Promise<Answer> {
   const plan = req.codeExecution ? planCode(req.prompt) : undefined;
   if (!plan) return { parts: [{ text: textAnswer(req) }], toolText: '' };
-  const parts: Part[] = [{ text: plan.intro }];
+  // Text parts before code end with a paragraph break, as the real model's markdown does, so the
+  // joined answer text reads as separate paragraphs.
+  const parts: Part[] = [{ text: `${plan.intro}\n\n` }];
   let toolText = '';
   let code = plan.code;
   for (let attempt = 0; ; attempt++) {
@@ -61,7 +63,7 @@ export async function answer(
       break;
     }
     parts.push({
-      text: `The code failed with ${lastLine(run.stderr)}; I'll add the missing import and run it again.`,
+      text: `The code failed with ${lastLine(run.stderr)}; I'll add the missing import and run it again.\n\n`,
     });
     code = fixed;
   }
