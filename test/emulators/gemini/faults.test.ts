@@ -115,7 +115,7 @@ describe('scripted fault markers', () => {
       });
       for await (const c of s) seen.push(c.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
     });
-    expect(seen).toEqual(["I'll evaluate 2 * 21 with Python."]);
+    expect(seen).toEqual(["I'll evaluate 2 * 21 with Python.\n\n"]);
     expect((e as ApiError).status).toBe(500);
   });
 
