@@ -97,7 +97,6 @@ describe.skipIf(!HAS_FUNCTIONS)('deploy artifact', () => {
         cwd: built.installed,
         env: {
           PATH: process.env.PATH,
-          NODE_ENV: 'production',
           SLUICE_BUCKET: 'sluice-test-bucket',
           GOOGLE_CLOUD_PROJECT: 'sluice-test',
           SLUICE_BATCH_DEADLINE_MS: '420000',
