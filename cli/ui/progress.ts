@@ -52,7 +52,10 @@ export function createProgress(options: ProgressOptions): Progress {
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 2000;
   let last = 0;
+  let printed = -1;
   const line = (): void => {
+    if (printed === done && done > 0) return;
+    printed = done;
     const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
     stream.write(`progress: ${done}/${total} lines (${pct}%), ${errors} errors\n`);
   };

@@ -8,6 +8,7 @@ import { readLines } from '../../../functions/pipeline/jsonl-reader.ts';
 import type { RawLine } from '../../../functions/pipeline/jsonl-reader.ts';
 import { isValid } from '../../../functions/pipeline/schema-validator.ts';
 import type { Prompt, ResultRecord } from '../../../functions/pipeline/types.ts';
+import badInputTable from '../../fixtures/bad-input.expected.json' with { type: 'json' };
 
 const fixture = (name: string): Promise<Buffer> =>
   readFile(new URL(`../../fixtures/${name}`, import.meta.url));
@@ -46,52 +47,7 @@ function errorOf(t: string, line = 1): ResultRecord {
 }
 
 /** Line → field at fault in test/fixtures/bad-input.jsonl; 'ok' = a good line, 'blank' = skipped. */
-const BAD_INPUT: Record<number, string> = {
-  1: 'ok',
-  2: 'line',
-  3: 'line',
-  4: 'blank',
-  5: 'line',
-  6: 'ok',
-  7: 'line',
-  8: 'line',
-  9: 'line',
-  10: 'prompt',
-  11: 'prompt',
-  12: 'prompt',
-  13: 'ok',
-  14: 'id',
-  15: 'id',
-  16: 'id',
-  17: 'id',
-  18: 'line',
-  19: 'line',
-  20: 'ok',
-  21: 'request.contents',
-  22: 'request.contents',
-  23: 'request.contents[0].parts[0]',
-  24: 'config',
-  25: 'config.temperature',
-  26: 'config.temperature',
-  27: 'prompt',
-  28: 'model',
-  29: 'prompt',
-  30: 'expected.regex',
-  31: 'ok',
-  32: 'id',
-  33: 'colour',
-  34: 'request.contents[0].parts',
-  35: 'line',
-  36: 'ok',
-  37: 'metadata',
-  38: 'system',
-  39: 'ok',
-  40: 'prompt',
-  41: 'expected',
-  42: 'blank',
-  43: 'request.contents[0].role',
-  44: 'config.maxOutputTokens',
-};
+const BAD_INPUT: Record<number, string> = badInputTable;
 
 describe('bad-input.jsonl', () => {
   it('gives every bad line an invalid result naming its line and field, and parses every good line', async () => {
