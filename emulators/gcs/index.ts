@@ -55,7 +55,7 @@ export interface GcsEmulator {
   setFaults(faults: GcsFault[], seed?: number): void;
   /** Subscribes to object.finalize; returns an unsubscribe function. Runs after the response. */
   onFinalize(listener: (event: FinalizeEvent) => void | Promise<void>): () => void;
-  /** Every request served so far: method, path with query, final status. */
+  /** Every request served so far, in the order answered: method, path with query, status. */
   journal(): Array<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
 }
@@ -87,7 +87,19 @@ export async function startGcsEmulator(options: GcsEmulatorOptions = {}): Promis
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    res.on('finish', () => entries.push({ method, path, status: res.statusCode }));
+    // Journal when the status line is written, which is before the client can see the answer,
+    // so a test that awaits a call always finds that call's entry.
+    let journalled = false;
+    const record = (status: number): void => {
+      if (!journalled) entries.push({ method, path, status });
+      journalled = true;
+    };
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = ((...args: Parameters<typeof writeHead>) => {
+      record(args[0]);
+      return writeHead(...args);
+    }) as typeof writeHead;
+    res.on('close', () => record(res.statusCode));
     const url = new URL(path, ctx.baseUrl);
     const matched = match(method, url);
     if (!matched) {

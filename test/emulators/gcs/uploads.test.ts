@@ -13,8 +13,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const bucket = () => storage.bucket('bkt');
-// A previous test's response may be journalled a moment after its client resolved: filter by name
-// (the session Location carries `name=` too).
+// Only this test's object (the session Location carries `name=` too).
 const since = (n: number, name: string) =>
   emu
     .journal()
