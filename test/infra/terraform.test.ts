@@ -175,7 +175,8 @@ describe('bucket', () => {
 
   it('lifecycle rules delete leases and compose temporaries', () => {
     expect(deletes(batchNames('jobs/j/', 0).lease)).toBe(true);
-    expect(deletes('_compose/jobs/j/results-00001.jsonl')).toBe(true);
+    // functions/adapters/gcs/compose.ts: `_compose/<dest>/<round>-<i>`
+    expect(deletes('_compose/jobs/j/results.jsonl/0-1')).toBe(true);
   });
 
   const ckpt = ckptName(batchNames('jobs/j/', 0), 'tok', 1);
