@@ -153,6 +153,14 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<B
       expect(text(await store.readSmall('out/two.txt', live()))).toBe('2,1,');
     });
 
+    it('stores empty objects, also from a compose of no sources', async () => {
+      expect((await store.write('empty.txt', '', { signal: live() })).size).toBe(0);
+      expect(await store.readSmall('empty.txt', live())).toEqual(new Uint8Array());
+      expect((await readAll(store, 'empty.txt')).text).toBe('');
+      expect((await store.compose([], 'none.txt', { signal: live() })).size).toBe(0);
+      expect((await store.stat('none.txt', live()))?.size).toBe(0);
+    });
+
     it('compose fails on a missing source and honours ifGenerationMatch', async () => {
       await store.write('s1', 'a', { signal: live() });
       await expect(

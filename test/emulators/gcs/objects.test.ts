@@ -133,6 +133,20 @@ describe('reads, lists, deletes and composes through the real client', () => {
     await file.delete({ ignoreNotFound: true });
   });
 
+  it('checks preconditions on delete and refuses an upload whose X-Goog-Hash disagrees', async () => {
+    const file = bucket().file('guarded.txt');
+    await file.save('keep', { resumable: false });
+    expect(codeOf(await file.delete({ ifGenerationMatch: 1 }).catch((e: unknown) => e))).toBe(412);
+    expect((await file.exists())[0]).toBe(true);
+    const res = await fetch(`${emu.url}/upload/storage/v1/b/bkt/o?uploadType=media&name=bad.txt`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'X-Goog-Hash': 'crc32c=AAAAAA==' },
+      body: 'hello world',
+    });
+    expect(res.status).toBe(400);
+    expect((await bucket().file('bad.txt').exists())[0]).toBe(false);
+  });
+
   it('combines sources in order, rejects more than 32 and honours ifGenerationMatch', async () => {
     await bucket().combine(['l/a.txt', 'l/b.txt', 'r/digits.txt'], 'combined.txt');
     expect((await bucket().file('combined.txt').download())[0].toString()).toBe(
