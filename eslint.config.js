@@ -18,7 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
     },
   },
@@ -31,12 +34,30 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The core is pure: take I/O through a port instead.' },
-            { group: ['@google-cloud/*', '@google/genai'], message: 'The core is pure: use an adapter.' },
             {
-              group: ['fs', 'fs/*', 'path', 'http', 'https', 'net', 'child_process', 'os', 'stream', 'crypto', 'zlib'],
+              group: ['@google-cloud/*', '@google/genai'],
+              message: 'The core is pure: use an adapter.',
+            },
+            {
+              group: [
+                'fs',
+                'fs/*',
+                'path',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'os',
+                'stream',
+                'crypto',
+                'zlib',
+              ],
               message: 'The core is pure: take I/O through a port instead.',
             },
-            { group: ['**/adapters/**', '**/cli/**', '**/emulators/**'], message: 'The core never imports outer layers.' },
+            {
+              group: ['**/adapters/**', '**/cli/**', '**/emulators/**'],
+              message: 'The core never imports outer layers.',
+            },
           ],
         },
       ],
@@ -50,6 +71,7 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   prettier,
 );

@@ -1,7 +1,7 @@
 /** `sluice run <file>`: one prompt file through Gemini (or the emulator) into a local folder. */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { startGeminiEmulator, type FaultConfig } from '../../emulators/gemini/index.ts';
 import { createGeminiModelClient } from '../../functions/adapters/gemini/client.ts';
 import { resolveGeminiSettings } from '../../functions/adapters/gemini/settings.ts';
