@@ -17,7 +17,7 @@ import {
   statSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -110,7 +110,12 @@ async function main(): Promise<void> {
       `| cold import of functions-framework alone, median / p95 | ${baseMedian.toFixed(1)} ms / ${quantile(baseMs, 0.95).toFixed(1)} ms |`,
       `| entry / framework (medians) | ${(median / baseMedian).toFixed(2)}× |`,
       '',
-      'The entry registers the four functions; the Google clients load lazily on the first request (functions/app/runtime.ts), so this is the part of a cold start paid before the first byte of any request.',
+      `Machine load average while measuring: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' / ',
+        )} (1/5/15 min), on ${availableParallelism()} CPUs; the ratio is steadier than the absolute figures on a shared machine.`,
+      'The entry import is what a cold instance pays before serving: module loading plus the registration of the four functions. The Google clients are imported on the first request (functions/app/runtime.ts), so they are not in this figure.',
     ].join('\n');
     await writeSection(resolve('BENCHMARKS.md'), 'package', section);
     process.stdout.write(`${section}\n`);
