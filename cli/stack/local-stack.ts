@@ -78,6 +78,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...env,
       PUBSUB_PROJECT_ID: project,
       SLUICE_GEMINI_BASE_URL: gemini.url,
+      // Only the emulator: a key or Vertex switch in the caller's shell must not leak into it.
+      GEMINI_API_KEY: '',
+      GOOGLE_API_KEY: '',
+      GOOGLE_GENAI_USE_VERTEXAI: '',
       SLUICE_TOPIC_BATCHES: topics.batches,
       SLUICE_TOPIC_JOB_EVENTS: topics.jobEvents,
       SLUICE_MAX_DELIVERIES: String(maxDeliveries),
