@@ -7,7 +7,7 @@
  * <prefix>planned.json             every batch message was published (written once)
  * <prefix>batches/00000.jsonl      a batch's final results, in line order (written once)
  * <prefix>batches/00000.stats.json the batch's Summary + first errors (after the final)
- * <prefix>ledger/00000/ckpt/*.jsonl checkpoint chunks of finished results (each written once)
+ * <prefix>ledger/00000/ckpt/*.ckpt.jsonl checkpoint chunks of finished results (each written once)
  * <prefix>ledger/00000/lease.json  who is running the batch now (an optimisation only)
  * <prefix>results.jsonl            all batch finals composed in order
  * <prefix>summary.json, report.html, done.json
@@ -62,7 +62,7 @@ export function batchNames(prefix: string, index: number): BatchNames {
 
 /** Checkpoint chunk name: delivery token first, so chunks sort by delivery start, then sequence. */
 export function ckptName(names: BatchNames, token: string, seq: number): string {
-  return `${names.ckptDir}${token}-${String(seq).padStart(5, '0')}.jsonl`;
+  return `${names.ckptDir}${token}-${String(seq).padStart(5, '0')}.ckpt.jsonl`;
 }
 
 /** Index of a `batches/NNNNN.stats.json` name, or undefined for any other object. */
