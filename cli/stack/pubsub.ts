@@ -52,7 +52,9 @@ export async function startPubSub(
     );
   }
   if (official === undefined) {
-    const emulator = await startPubSubEmulator({ pushRetryDelayMs: 100 });
+    // Retries at 1, 2, 4, 8 s: a function restarting (a few seconds) gets its messages back
+    // before the 5th delivery dead-letters them. Pub/Sub itself backs off from 10 s.
+    const emulator = await startPubSubEmulator({ pushRetryDelayMs: 1000 });
     return { kind: 'in-project', host: emulator.host, close: () => emulator.close() };
   }
   return startOfficial(official);
