@@ -73,6 +73,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SLUICE_BUCKET: bucket,
       GOOGLE_CLOUD_PROJECT: project,
       SLUICE_TOPIC_JOBS: topics.jobs,
+      // Offline there is no metadata server: skip the probe instead of warning on every client.
+      METADATA_SERVER_DETECTION: 'none',
     };
     const functionEnv: Record<string, string> = {
       ...env,

@@ -3,15 +3,17 @@
  * into `results.jsonl`, merges the per-batch stats into `summary.json` (never re-reading results),
  * writes `report.html`, then publishes one JobDoneEvent.
  *
- * Safe to run by several batches at once and after crashes: the compose and the summary are
- * deterministic (a repeat rewrites the same bytes, up to `finishedAt`), and only the writer that
- * wins `done.json` with ifGenerationMatch 0 publishes the event. Accepted crash window: a crash
+ * Safe to run by several batches at once and after crashes: `results.jsonl`, `summary.json` and
+ * `report.html` are each written once (ifGenerationMatch 0, DESIGN promise 2; a loser's 412 means
+ * a racing finisher already wrote the same content), and only the writer that wins `done.json`
+ * publishes the event. Accepted crash window: a crash
  * after `done.json` is written but before the publish loses the event (at-most-once), never the
  * results: they are complete before `done.json` exists, and `sluice status` reports the job done.
  * The opposite order (publish, then mark) would double the event whenever two batches finish
  * together, which is the common case, not the crash case.
  */
 import { batchNames, jobNames, statsIndex } from './batch-names.ts';
+import { PreconditionFailedError } from './errors.ts';
 import type { BatchStats, ErrorBrief } from './ledger.ts';
 import type { PipelineDeps } from './ports.ts';
 import { renderReport, REPORT_ERRORS } from './report-html.ts';
@@ -48,7 +50,13 @@ export async function finishJob(
   }
 
   const finals = manifest.batches.map((plan) => batchNames(manifest.prefix, plan.index).final);
-  await deps.store.compose(finals, names.results, { contentType: 'application/x-ndjson', signal });
+  await onceOnly(
+    deps.store.compose(finals, names.results, {
+      ifGenerationMatch: 0,
+      contentType: 'application/x-ndjson',
+      signal,
+    }),
+  );
   const finishedAt = new Date(deps.clock.now()).toISOString();
   const report = summaryReport(summary, {
     jobId: manifest.jobId,
@@ -56,10 +64,13 @@ export async function finishJob(
     createdAt: manifest.createdAt,
     finishedAt,
   });
-  await deps.store.write(names.summary, JSON.stringify(report, null, 2), {
-    contentType: 'application/json',
+  await writeOnce(
+    deps.store,
+    names.summary,
+    JSON.stringify(report, null, 2),
+    'application/json',
     signal,
-  });
+  );
   const html = renderReport({
     jobId: manifest.jobId,
     model: manifest.options.model,
@@ -67,7 +78,7 @@ export async function finishJob(
     summary,
     errors,
   });
-  await deps.store.write(names.report, html, { contentType: 'text/html; charset=utf-8', signal });
+  await writeOnce(deps.store, names.report, html, 'text/html; charset=utf-8', signal);
 
   const event: JobDoneEvent = {
     type: 'job.done',
@@ -118,4 +129,13 @@ export async function finishIfComplete(
   }
   if (!manifest.batches.every((plan) => done.has(plan.index))) return false;
   return (await finishJob(deps, manifest, signal)).finished;
+}
+
+/** A create-once write that lost the race: the winner wrote the same deterministic content. */
+async function onceOnly(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError)) throw error;
+  }
 }
