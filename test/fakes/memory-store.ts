@@ -1,123 +1,39 @@
 /**
- * A small in-memory BlobStore for core tests: generations, ifGenerationMatch (412 as
- * PreconditionFailedError), byte ranges [start, end), sorted listing, compose. Every method
- * yields to the event loop first, so concurrent deliveries really interleave.
+ * The store core tests run on: the real in-memory adapter, tuned to stress its callers (7-byte
+ * read chunks so line splitting across chunk borders is exercised; a yield on every call so
+ * concurrent deliveries really interleave), plus a few test conveniences. Storage semantics live
+ * only in functions/adapters/memory/blob-store.ts.
  */
-import { NotFoundError, PreconditionFailedError } from '../../functions/pipeline/errors.ts';
-import type { BlobStore, ObjectInfo, WriteOptions } from '../../functions/pipeline/ports.ts';
-
-interface Entry {
-  data: Uint8Array;
-  generation: number;
-}
+import { createMemoryBlobStore } from '../../functions/adapters/memory/blob-store.ts';
+import type { BlobStore } from '../../functions/pipeline/ports.ts';
 
 export interface FakeStore extends BlobStore {
-  /** Current objects (name → bytes), for assertions. */
-  objects: Map<string, Entry>;
+  /** A copy of the current objects (name → bytes). */
+  dump(): Map<string, Uint8Array>;
+  /** Current text of an object, undefined when absent. */
   text(name: string): string | undefined;
-  put(name: string, data: string | Uint8Array): void;
+  /** Whether an object exists right now. */
+  has(name: string): boolean;
+  /** Writes (or overwrites) an object unconditionally. */
+  put(name: string, data: string | Uint8Array): Promise<void>;
+  /** Deletes an object, as an operator or a clock-skewed peer might. */
+  remove(name: string): Promise<void>;
 }
 
-const encoder = new TextEncoder();
-const tick = (): Promise<void> => new Promise((resolve) => queueMicrotask(resolve));
+const never = new AbortController().signal;
 
 export function createFakeStore(): FakeStore {
-  const objects = new Map<string, Entry>();
-  let nextGeneration = 1;
-  const info = (name: string, e: Entry): ObjectInfo => ({
-    name,
-    size: e.data.length,
-    generation: String(e.generation),
-  });
-  const put = (name: string, data: string | Uint8Array, options?: WriteOptions): ObjectInfo => {
-    const current = objects.get(name);
-    const match = options?.ifGenerationMatch;
-    if (match !== undefined && String(match) !== String(current?.generation ?? 0)) {
-      throw new PreconditionFailedError(`${name}: generation does not match ${match}`);
-    }
-    const entry = {
-      data: typeof data === 'string' ? encoder.encode(data) : data.slice(),
-      generation: nextGeneration++,
-    };
-    objects.set(name, entry);
-    return info(name, entry);
-  };
+  const store = createMemoryBlobStore({ readChunkBytes: 7, yieldEachCall: true });
   return {
-    objects,
+    ...store,
     text: (name) => {
-      const e = objects.get(name);
-      return e === undefined ? undefined : new TextDecoder().decode(e.data);
+      const data = store.dump().get(name);
+      return data === undefined ? undefined : new TextDecoder().decode(data);
     },
-    put: (name, data) => void put(name, data),
-    async *read(name, options) {
-      await tick();
-      options.signal.throwIfAborted();
-      const e = objects.get(name);
-      if (
-        e === undefined ||
-        (options.generation !== undefined && options.generation !== String(e.generation))
-      ) {
-        throw new NotFoundError(name);
-      }
-      const bytes = e.data.subarray(options.start ?? 0, options.end ?? e.data.length);
-      // Small chunks so line splitting across chunk borders is exercised.
-      for (let i = 0; i < bytes.length; i += 7) yield bytes.slice(i, i + 7);
-    },
-    async readSmall(name, signal) {
-      await tick();
-      signal.throwIfAborted();
-      return objects.get(name)?.data.slice();
-    },
-    async write(name, data, options) {
-      await tick();
-      options.signal.throwIfAborted();
-      return put(name, data, options);
-    },
-    async writeStream(name, chunks, options) {
-      const parts: Uint8Array[] = [];
-      for await (const c of chunks) parts.push(typeof c === 'string' ? encoder.encode(c) : c);
-      return this.write(name, concat(parts), options);
-    },
-    async stat(name, signal) {
-      await tick();
-      signal.throwIfAborted();
-      const e = objects.get(name);
-      return e === undefined ? undefined : info(name, e);
-    },
-    async *list(prefix, signal) {
-      await tick();
-      signal.throwIfAborted();
-      const names = [...objects.keys()].filter((n) => n.startsWith(prefix)).sort();
-      for (const n of names) {
-        const e = objects.get(n);
-        if (e !== undefined) yield info(n, e);
-      }
-    },
-    async delete(name, signal) {
-      await tick();
-      signal.throwIfAborted();
-      objects.delete(name);
-    },
-    async compose(sources, dest, options) {
-      await tick();
-      const parts = sources.map((s) => {
-        const e = objects.get(s);
-        if (e === undefined) throw new NotFoundError(s);
-        return e.data;
-      });
-      return put(dest, concat(parts), options);
-    },
+    has: (name) => store.dump().has(name),
+    put: async (name, data) => void (await store.write(name, data, { signal: never })),
+    remove: (name) => store.delete(name, never),
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Wraps a store so its next `failures` writes (write, writeStream, compose) throw a 503-like error. */

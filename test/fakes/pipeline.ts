@@ -111,6 +111,6 @@ export function expectCompleteJob(
   const kinds: Record<string, number> = {};
   for (const r of results) if (r.error) kinds[r.error.kind] = (kinds[r.error.kind] ?? 0) + 1;
   expect(summary.errorKinds).toEqual(kinds);
-  expect(store.objects.has(`${prefix}done.json`)).toBe(true);
+  expect(store.has(`${prefix}done.json`)).toBe(true);
   return results;
 }

@@ -16,6 +16,17 @@ interface Entry {
 
 /** Chunk size of streamed reads, so consumers see more than one chunk like with real stores. */
 const READ_CHUNK = 64 * 1024;
+
+/** Knobs for tests that want to stress consumers harder than the defaults do. */
+export interface MemoryBlobStoreOptions {
+  /** Bytes per streamed chunk (default 64 KiB); tiny chunks exercise splitting across borders. */
+  readChunkBytes?: number;
+  /**
+   * Also yield to the event loop before the first chunk of `read` and `list` (the other methods
+   * always yield), so concurrent callers interleave at every call. Default false.
+   */
+  yieldEachCall?: boolean;
+}
 const encoder = new TextEncoder();
 
 const toBytes = (data: Uint8Array | string): Uint8Array =>
@@ -55,7 +66,15 @@ export function resolveRange(
 }
 
 /** Creates an empty in-memory store; `dump()` copies its contents for assertions. */
-export function createMemoryBlobStore(): BlobStore & { dump(): Map<string, Uint8Array> } {
+export function createMemoryBlobStore(
+  options: MemoryBlobStoreOptions = {},
+): BlobStore & { dump(): Map<string, Uint8Array> } {
+  const chunkBytes = options.readChunkBytes ?? READ_CHUNK;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
+    throw new RangeError(`readChunkBytes must be a positive integer, got ${chunkBytes}.`);
+  }
+  const firstYield = (): Promise<void> | undefined =>
+    options.yieldEachCall ? Promise.resolve() : undefined;
   const objects = new Map<string, Entry>();
   let lastGeneration = 0;
 
@@ -103,12 +122,13 @@ export function createMemoryBlobStore(): BlobStore & { dump(): Map<string, Uint8
 
   return {
     async *read(name: string, options: ReadOptions): AsyncIterable<Uint8Array> {
+      await firstYield();
       options.signal.throwIfAborted();
       const { data } = get(name, options.generation);
       const range = resolveRange(data.length, options.start, options.end);
-      for (let at = range.start; at < range.end; at += READ_CHUNK) {
+      for (let at = range.start; at < range.end; at += chunkBytes) {
         options.signal.throwIfAborted();
-        yield data.slice(at, Math.min(at + READ_CHUNK, range.end));
+        yield data.slice(at, Math.min(at + chunkBytes, range.end));
         await Promise.resolve(); // let other work (and aborts) interleave, like real I/O
       }
     },
@@ -124,6 +144,7 @@ export function createMemoryBlobStore(): BlobStore & { dump(): Map<string, Uint8
         return entry && info(name, entry);
       }),
     async *list(prefix: string, signal: AbortSignal): AsyncIterable<ObjectInfo> {
+      await firstYield();
       signal.throwIfAborted();
       const names = [...objects.keys()].filter((n) => n.startsWith(prefix)).sort(compareNames);
       for (const name of names) {

@@ -19,7 +19,7 @@ const never = new AbortController().signal;
 const PREFIX = 'jobs/j1/';
 
 async function runAllBut(h: Harness, text: string, finishLast: boolean): Promise<Manifest> {
-  h.input.put('in.jsonl', text);
+  await h.input.put('in.jsonl', text);
   const { manifest } = await planJob(
     h.deps,
     {
@@ -47,14 +47,14 @@ describe('finishJob', () => {
     const h = createHarness();
     const manifest = await runAllBut(h, promptLines(10).join('\n'), false);
     expect(await finishJob(h.deps, manifest, never)).toEqual({ finished: false });
-    expect(h.store.objects.has(`${PREFIX}results.jsonl`)).toBe(false);
+    expect(h.store.has(`${PREFIX}results.jsonl`)).toBe(false);
   });
 
   it('concurrent finishers: same results, one event; a later call is a no-op', async () => {
     const h = createHarness();
     const text = promptLines(10).join('\n');
     const manifest = await runAllBut(h, text, true);
-    h.store.objects.delete(`${PREFIX}done.json`); // as if nobody finished yet
+    await h.store.remove(`${PREFIX}done.json`); // as if nobody finished yet
     h.queue.messages.length = 0;
     const outcomes = await Promise.all([1, 2, 3].map(() => finishJob(h.deps, manifest, never)));
     expect(outcomes.every((o) => o.finished)).toBe(true);
@@ -78,7 +78,7 @@ describe('finishJob', () => {
     if (!last) throw new Error('no batch');
     const options = { deliveryAttempt: 1, maxDeliveries: 5, deadlineMs: 60_000, signal: never };
     await expect(runBatch(h.deps, last, options)).rejects.toThrow(/publish failure/);
-    expect(h.store.objects.has(`${PREFIX}done.json`)).toBe(false);
+    expect(h.store.has(`${PREFIX}done.json`)).toBe(false);
     expect(await runBatch(h.deps, last, { ...options, deliveryAttempt: 2 })).toMatchObject({
       status: 'already-done',
       jobFinished: true,

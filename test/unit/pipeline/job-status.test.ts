@@ -17,7 +17,10 @@ describe('jobStatus', () => {
   it('reports planning, running with partial counts and errors, then done', async () => {
     const h = createHarness();
     expect(await jobStatus(h.deps, PREFIX, never)).toBeUndefined();
-    h.input.put('in.jsonl', [...promptLines(3), '{broken', ...promptLines(8).slice(3)].join('\n'));
+    await h.input.put(
+      'in.jsonl',
+      [...promptLines(3), '{broken', ...promptLines(8).slice(3)].join('\n'),
+    );
     await planJob(
       h.deps,
       {
@@ -28,7 +31,7 @@ describe('jobStatus', () => {
       },
       never,
     );
-    h.store.objects.delete(`${PREFIX}planned.json`);
+    await h.store.remove(`${PREFIX}planned.json`);
     expect((await jobStatus(h.deps, PREFIX, never))?.state).toBe('planning');
     await planJob(
       h.deps,

@@ -25,7 +25,7 @@ describe('planJob', () => {
     const h = createHarness();
     const lines = [...promptLines(3), '', 'é'.repeat(30), ...promptLines(6).slice(3)];
     const text = lines.join('\n') + '\n';
-    h.input.put('in.jsonl', text);
+    await h.input.put('in.jsonl', text);
     const { manifest, published, created } = await planJob(
       h.deps,
       request({ batchLines: 3, batchBytes: 60 }),
@@ -55,12 +55,12 @@ describe('planJob', () => {
     expect(
       batchMessages(h.queue).map((m) => [m.batch, m.start, m.end, m.input.generation]),
     ).toEqual(manifest.batches.map((b) => [b.index, b.start, b.end, manifest.input.generation]));
-    expect(h.store.objects.has('jobs/j1/planned.json')).toBe(true);
+    expect(h.store.has('jobs/j1/planned.json')).toBe(true);
   });
 
   it('records duplicate ids per batch, against the first line anywhere in the input', async () => {
     const h = createHarness();
-    h.input.put(
+    await h.input.put(
       'in.jsonl',
       [
         '{"id":"a","prompt":"1"}',
@@ -80,30 +80,30 @@ describe('planJob', () => {
 
   it('re-plan does nothing new; a crash between manifest and planned.json re-publishes', async () => {
     const h = createHarness();
-    h.input.put('in.jsonl', promptLines(5).join('\n'));
+    await h.input.put('in.jsonl', promptLines(5).join('\n'));
     const first = await planJob(h.deps, request(), never);
     const again = await planJob(h.deps, request(), never);
     expect(again).toMatchObject({ published: 0, created: false });
     expect(again.manifest).toEqual(first.manifest);
     expect(h.queue.on(TOPICS.batches)).toHaveLength(2);
-    h.store.objects.delete('jobs/j1/planned.json'); // as if the planner died before marking
+    await h.store.remove('jobs/j1/planned.json'); // as if the planner died before marking
     const resumed = await planJob(h.deps, request(), never);
     expect(resumed).toMatchObject({ published: 2, created: false });
-    expect(h.store.objects.has('jobs/j1/planned.json')).toBe(true);
+    expect(h.store.has('jobs/j1/planned.json')).toBe(true);
   });
 
   it('a publish failure fails the plan (redelivery), and the retry completes it', async () => {
     const h = createHarness();
-    h.input.put('in.jsonl', promptLines(5).join('\n'));
+    await h.input.put('in.jsonl', promptLines(5).join('\n'));
     h.queue.failNext(1);
     await expect(planJob(h.deps, request(), never)).rejects.toThrow(/publish failure/);
-    expect(h.store.objects.has('jobs/j1/planned.json')).toBe(false);
+    expect(h.store.has('jobs/j1/planned.json')).toBe(false);
     expect((await planJob(h.deps, request(), never)).published).toBe(2);
   });
 
   it('two planners of one job at once: one manifest, the loser adopts it', async () => {
     const h = createHarness();
-    h.input.put('in.jsonl', promptLines(5).join('\n'));
+    await h.input.put('in.jsonl', promptLines(5).join('\n'));
     const [a, b] = await Promise.all([
       planJob(h.deps, request(), never),
       planJob(h.deps, request(), never),
@@ -114,12 +114,12 @@ describe('planJob', () => {
 
   it('a 412 on the manifest (another planner won) adopts the existing manifest', async () => {
     const h = createHarness();
-    h.input.put('in.jsonl', promptLines(2).join('\n'));
+    await h.input.put('in.jsonl', promptLines(2).join('\n'));
     const store: BlobStore = {
       ...h.store,
       write: async (name, data, options) => {
         if (name.endsWith('manifest.json')) {
-          h.store.put(name, data);
+          await h.store.put(name, data);
           throw new PreconditionFailedError('raced');
         }
         return h.store.write(name, data, options);
@@ -131,7 +131,7 @@ describe('planJob', () => {
 
   it('an empty input still plans one (empty) batch; a missing input is a clear error', async () => {
     const h = createHarness();
-    h.input.put('in.jsonl', '');
+    await h.input.put('in.jsonl', '');
     const { manifest } = await planJob(h.deps, request(), never);
     expect(manifest.batches).toEqual([{ index: 0, start: 0, end: 0, firstLine: 1, lines: 0 }]);
     expect(manifest.totalLines).toBe(0);

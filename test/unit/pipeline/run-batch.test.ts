@@ -33,7 +33,7 @@ async function plan(
   text: string,
   options: Partial<JobOptions> = {},
 ): Promise<BatchMessage[]> {
-  h.input.put('in.jsonl', text);
+  await h.input.put('in.jsonl', text);
   await planJob(
     h.deps,
     {
@@ -151,7 +151,7 @@ describe('runBatch', () => {
     if (!message) throw new Error('no batch');
     const a = runBatch(h.deps, message, opts({ checkpointEvery: 1 }));
     while (h.model.calls.length < 4) await new Promise((r) => setTimeout(r, 1));
-    h.store.objects.delete(`${PREFIX}ledger/00000/lease.json`); // A's lease vanishes (skew, operator)
+    await h.store.remove(`${PREFIX}ledger/00000/lease.json`); // A's lease vanishes (skew, operator)
     const b = runBatch(h.deps, message, opts({ checkpointEvery: 1 }));
     while (h.model.calls.length < 8) await new Promise((r) => setTimeout(r, 1));
     gates[1]?.resolve(); // B finishes first ...
