@@ -29,7 +29,7 @@ interface RunFlags {
   batchLines?: number;
   stream?: boolean;
   codeExecution: boolean;
-  maxDeliveries: number;
+  maxDeliveries?: number;
   failOnError?: boolean;
   json?: boolean;
   logLevel: LogLevel;
@@ -106,7 +106,7 @@ async function run(file: string, flags: RunFlags): Promise<number> {
       model: createGeminiModelClient(settings),
       logger,
       signal: controller.signal,
-      maxDeliveries: flags.maxDeliveries,
+      maxDeliveries: flags.maxDeliveries ?? Number(readVar(env, 'SLUICE_MAX_DELIVERIES')),
       onPlanned: (manifest) => progress.start(manifest.totalLines),
       onResult: (result) => progress.tick(result.status),
     });
