@@ -6,14 +6,24 @@
 import { expect } from 'vitest';
 import { systemClock } from '../../functions/adapters/system/clock.ts';
 import { DEFAULT_JOB_OPTIONS } from '../../functions/pipeline/job-options.ts';
+import { planJob, type PlanRequest } from '../../functions/pipeline/plan-job.ts';
 import type { BlobStore, Logger, PipelineDeps } from '../../functions/pipeline/ports.ts';
-import type { BatchMessage, JobOptions, ResultRecord } from '../../functions/pipeline/types.ts';
+import type { RunBatchOptions } from '../../functions/pipeline/run-batch.ts';
+import type {
+  BatchMessage,
+  JobOptions,
+  Manifest,
+  ResultRecord,
+} from '../../functions/pipeline/types.ts';
 import { createFakeStore, type FakeStore } from './memory-store.ts';
 import { createScriptedModel, type ScriptedModel, type Script } from './model.ts';
 import { createRecordingQueue, type RecordingQueue } from './queue.ts';
 
 export const TOPICS = { batches: 'batches', jobEvents: 'job-events' };
 export const INPUT_BUCKET = 'in';
+/** Where the test job `j1` writes. */
+export const PREFIX = 'jobs/j1/';
+const never = new AbortController().signal;
 export const silentLogger: Logger = {
   debug: () => undefined,
   info: () => undefined,
@@ -57,6 +67,32 @@ export function testOptions(overrides: Partial<JobOptions> = {}): JobOptions {
     batchLines: 4,
     ...overrides,
   };
+}
+
+/** The plan request for job `j1` reading `in.jsonl` from the input bucket. */
+export function jobRequest(options: Partial<JobOptions> = {}): PlanRequest {
+  return {
+    jobId: 'j1',
+    input: { bucket: INPUT_BUCKET, name: 'in.jsonl' },
+    prefix: PREFIX,
+    options: testOptions(options),
+  };
+}
+
+/** Stores `text` as the input and plans job `j1`; returns the manifest and the batches published. */
+export async function planText(
+  h: Harness,
+  text: string,
+  options: Partial<JobOptions> = {},
+): Promise<{ manifest: Manifest; messages: BatchMessage[] }> {
+  await h.input.put('in.jsonl', text);
+  const { manifest } = await planJob(h.deps, jobRequest(options), never);
+  return { manifest, messages: batchMessages(h.queue) };
+}
+
+/** A first delivery with a generous deadline and no abort, plus `extra`. */
+export function deliveryOptions(extra: Partial<RunBatchOptions> = {}): RunBatchOptions {
+  return { deliveryAttempt: 1, maxDeliveries: 5, deadlineMs: 60_000, signal: never, ...extra };
 }
 
 /** `n` prompt lines `{"id":"p<i>","prompt":"q<i>"}`. */

@@ -1,43 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { finishJob } from '../../../functions/pipeline/finish-job.ts';
-import { planJob } from '../../../functions/pipeline/plan-job.ts';
 import { runBatch } from '../../../functions/pipeline/run-batch.ts';
 import type { Manifest } from '../../../functions/pipeline/types.ts';
 import { errorResponse } from '../../fakes/model.ts';
 import {
   batchMessages,
   createHarness,
+  deliveryOptions,
   expectCompleteJob,
-  INPUT_BUCKET,
+  planText,
+  PREFIX,
   promptLines,
-  testOptions,
   TOPICS,
   type Harness,
 } from '../../fakes/pipeline.ts';
 
 const never = new AbortController().signal;
-const PREFIX = 'jobs/j1/';
 
 async function runAllBut(h: Harness, text: string, finishLast: boolean): Promise<Manifest> {
-  await h.input.put('in.jsonl', text);
-  const { manifest } = await planJob(
-    h.deps,
-    {
-      jobId: 'j1',
-      input: { bucket: INPUT_BUCKET, name: 'in.jsonl' },
-      prefix: PREFIX,
-      options: testOptions(),
-    },
-    never,
-  );
-  const messages = batchMessages(h.queue);
+  const { manifest, messages } = await planText(h, text);
   for (const m of finishLast ? messages : messages.slice(0, -1)) {
-    await runBatch(h.deps, m, {
-      deliveryAttempt: 1,
-      maxDeliveries: 5,
-      deadlineMs: 60_000,
-      signal: never,
-    });
+    await runBatch(h.deps, m, deliveryOptions());
   }
   return manifest;
 }

@@ -5,13 +5,13 @@ import { runBatch } from '../../../functions/pipeline/run-batch.ts';
 import {
   batchMessages,
   createHarness,
-  INPUT_BUCKET,
+  deliveryOptions,
+  jobRequest,
+  PREFIX,
   promptLines,
-  testOptions,
 } from '../../fakes/pipeline.ts';
 
 const never = new AbortController().signal;
-const PREFIX = 'jobs/j1/';
 
 describe('jobStatus', () => {
   it('reports planning, running with partial counts and errors, then done', async () => {
@@ -21,30 +21,12 @@ describe('jobStatus', () => {
       'in.jsonl',
       [...promptLines(3), '{broken', ...promptLines(8).slice(3)].join('\n'),
     );
-    await planJob(
-      h.deps,
-      {
-        jobId: 'j1',
-        input: { bucket: INPUT_BUCKET, name: 'in.jsonl' },
-        prefix: PREFIX,
-        options: testOptions(),
-      },
-      never,
-    );
+    await planJob(h.deps, jobRequest(), never);
     await h.store.remove(`${PREFIX}planned.json`);
     expect((await jobStatus(h.deps, PREFIX, never))?.state).toBe('planning');
-    await planJob(
-      h.deps,
-      {
-        jobId: 'j1',
-        input: { bucket: INPUT_BUCKET, name: 'in.jsonl' },
-        prefix: PREFIX,
-        options: testOptions(),
-      },
-      never,
-    );
+    await planJob(h.deps, jobRequest(), never);
     const [first, ...rest] = batchMessages(h.queue).slice(0, 3);
-    const run = { deliveryAttempt: 1, maxDeliveries: 5, deadlineMs: 60_000, signal: never };
+    const run = deliveryOptions();
     if (!first) throw new Error('no batch');
     await runBatch(h.deps, first, run);
     expect(await jobStatus(h.deps, PREFIX, never)).toEqual({

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { PreconditionFailedError } from '../../../functions/pipeline/errors.ts';
-import { planJob, type PlanRequest } from '../../../functions/pipeline/plan-job.ts';
+import { planJob } from '../../../functions/pipeline/plan-job.ts';
 import type { BlobStore } from '../../../functions/pipeline/ports.ts';
-import type { JobOptions } from '../../../functions/pipeline/types.ts';
 import {
   batchMessages,
   createHarness,
-  INPUT_BUCKET,
+  jobRequest,
   promptLines,
-  testOptions,
   TOPICS,
 } from '../../fakes/pipeline.ts';
 
 const never = new AbortController().signal;
-const request = (options: Partial<JobOptions> = {}): PlanRequest => ({
-  jobId: 'j1',
-  input: { bucket: INPUT_BUCKET, name: 'in.jsonl' },
-  prefix: 'jobs/j1/',
-  options: testOptions(options),
-});
+const request = jobRequest;
 
 describe('planJob', () => {
   it('cuts contiguous byte ranges at line boundaries within the line and byte limits', async () => {
