@@ -15,6 +15,7 @@ import { jobIdForSpec } from '../../functions/pipeline/job-id.ts';
 import { planJob } from '../../functions/pipeline/plan-job.ts';
 import type { Logger, ModelClient, PipelineDeps } from '../../functions/pipeline/ports.ts';
 import { runBatch } from '../../functions/pipeline/run-batch.ts';
+import { resumeUnfinished } from './resume.ts';
 import type { SummaryReport } from '../../functions/pipeline/summary.ts';
 import type {
   BatchMessage,
@@ -92,12 +93,14 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcom
   });
   try {
     const input = { bucket: LOCAL_BUCKET, name: basename(file) };
-    const { manifest } = await planJob(
+    const { manifest, published } = await planJob(
       deps,
       { jobId, input, prefix: '', options: request.options },
       request.signal,
     );
     request.onPlanned?.(manifest);
+    // Already planned by an earlier run: its in-process messages died with it.
+    if (published === 0) await resumeUnfinished(deps, manifest, request.signal);
     await queue.idle(request.signal);
     const raw = await store.readSmall('summary.json', request.signal);
     if (!raw) {
