@@ -93,7 +93,11 @@ async function runAttempts(
       attempt: progress.attempts,
     };
     if (!isRetryable(failure.error.kind, options) || progress.attempts >= maxAttempts) {
-      deps.logger?.warn('prompt attempt failed; giving up', logFields);
+      // A batch deadline or an interrupt stops every prompt in flight at once; those outcomes are
+      // dropped and rerun by the next delivery, so they are not worth a warning each.
+      if (failure.error.kind === 'deadline')
+        deps.logger?.debug('prompt stopped by the batch deadline', logFields);
+      else deps.logger?.warn('prompt attempt failed; giving up', logFields);
       return last();
     }
     const delayMs = backoffDelayMs(progress.attempts, options, deps.random, failure.retryAfterMs);
