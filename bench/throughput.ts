@@ -48,6 +48,8 @@ export async function measureThroughput(
   scenario: string,
   count: number,
   faults: FaultConfig,
+  /** Every n-th prompt makes the emulator write and run Python (0 = none). */
+  codeEvery = 4,
 ): Promise<ThroughputFigures> {
   const emulator = await startGeminiEmulator({
     faults: { ...faults, latencyMs: { min: 40, max: 60 } },
@@ -55,7 +57,9 @@ export async function measureThroughput(
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   try {
     const prompts = Array.from({ length: count }, (_, i) =>
-      i % 4 === 0 ? `What is ${i + 3} * ${i + 11}?` : `Tell me one fact about the number ${i}.`,
+      codeEvery > 0 && i % codeEvery === 0
+        ? `What is ${i + 3} * ${i + 11}?`
+        : `Tell me one fact about the number ${i}.`,
     );
     const file = join(dir, 'bench.jsonl');
     await writeFile(
