@@ -6,13 +6,13 @@ import { runPrompt } from '../../../functions/pipeline/run-prompt.ts';
 import {
   codeTimeoutResponse,
   deps,
-  never,
-  useFakeTimersPerTest,
   err,
+  never,
   ok,
   options,
   prompt,
   scriptedModel,
+  useFakeTimersPerTest,
 } from '../../fakes/run-prompt.ts';
 
 useFakeTimersPerTest();

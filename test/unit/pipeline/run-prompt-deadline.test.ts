@@ -3,13 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { runPrompt } from '../../../functions/pipeline/run-prompt.ts';
 import {
   deps,
-  never,
-  useFakeTimersPerTest,
   err,
+  never,
   ok,
   options,
   prompt,
   scriptedModel,
+  useFakeTimersPerTest,
 } from '../../fakes/run-prompt.ts';
 
 useFakeTimersPerTest();

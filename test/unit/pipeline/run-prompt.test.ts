@@ -4,13 +4,13 @@ import { runPrompt } from '../../../functions/pipeline/run-prompt.ts';
 import type { ErrorKind } from '../../../functions/pipeline/types.ts';
 import {
   deps,
-  never,
-  useFakeTimersPerTest,
   err,
+  never,
   ok,
   options,
   prompt,
   scriptedModel,
+  useFakeTimersPerTest,
 } from '../../fakes/run-prompt.ts';
 
 useFakeTimersPerTest();
