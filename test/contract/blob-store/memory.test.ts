@@ -14,3 +14,17 @@ it('memory store dumps copies of its contents', async () => {
     'x',
   );
 });
+
+describeBlobStoreContract('memory (7-byte chunks, yielding)', () =>
+  Promise.resolve(createMemoryBlobStore({ readChunkBytes: 7, yieldEachCall: true })),
+);
+
+it('memory store reads in chunks of readChunkBytes', async () => {
+  const signal = new AbortController().signal;
+  const store = createMemoryBlobStore({ readChunkBytes: 7 });
+  await store.write('a', 'x'.repeat(20), { signal });
+  const sizes: number[] = [];
+  for await (const chunk of store.read('a', { signal })) sizes.push(chunk.length);
+  expect(sizes).toEqual([7, 7, 6]);
+  expect(() => createMemoryBlobStore({ readChunkBytes: 0 })).toThrow(RangeError);
+});
