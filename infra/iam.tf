@@ -102,23 +102,11 @@ resource "google_secret_manager_secret_iam_member" "run_batch_reads_key" {
 
 # --- invoking the functions ----------------------------------------------------------------
 
-resource "google_cloud_run_v2_service_iam_member" "push_invokes_upload" {
+# Pub/Sub push reaches each route's function as push_invoker.
+resource "google_cloud_run_v2_service_iam_member" "push_invokes" {
+  for_each = local.routes
   location = var.region
-  name     = google_cloudfunctions2_function.on_upload.service_config[0].service
-  role     = "roles/run.invoker"
-  member   = google_service_account.push_invoker.member
-}
-
-resource "google_cloud_run_v2_service_iam_member" "push_invokes_job" {
-  location = var.region
-  name     = google_cloudfunctions2_function.on_job.service_config[0].service
-  role     = "roles/run.invoker"
-  member   = google_service_account.push_invoker.member
-}
-
-resource "google_cloud_run_v2_service_iam_member" "push_invokes_batch" {
-  location = var.region
-  name     = google_cloudfunctions2_function.on_batch.service_config[0].service
+  name     = google_cloudfunctions2_function.fn[each.value.function].service_config[0].service
   role     = "roles/run.invoker"
   member   = google_service_account.push_invoker.member
 }
@@ -127,7 +115,7 @@ resource "google_cloud_run_v2_service_iam_member" "push_invokes_batch" {
 resource "google_cloud_run_v2_service_iam_member" "status_invokers" {
   for_each = toset(var.status_invokers)
   location = var.region
-  name     = google_cloudfunctions2_function.job_status.service_config[0].service
+  name     = google_cloudfunctions2_function.fn["job_status"].service_config[0].service
   role     = "roles/run.invoker"
   member   = each.value
 }
@@ -151,23 +139,15 @@ resource "google_pubsub_topic_iam_member" "scheduler_publishes_jobs" {
 # Dead-lettering: the Pub/Sub service agent publishes to each dead-letter topic and must be
 # able to subscribe (acknowledge) on each source subscription.
 resource "google_pubsub_topic_iam_member" "pubsub_dead_letters" {
-  for_each = {
-    uploads = google_pubsub_topic.uploads_dead.id
-    jobs    = google_pubsub_topic.jobs_dead.id
-    batches = google_pubsub_topic.batches_dead.id
-  }
-  topic  = each.value
-  role   = "roles/pubsub.publisher"
-  member = local.pubsub_agent
+  for_each = local.routes
+  topic    = google_pubsub_topic.dead[each.key].id
+  role     = "roles/pubsub.publisher"
+  member   = local.pubsub_agent
 }
 
 resource "google_pubsub_subscription_iam_member" "pubsub_acks_sources" {
-  for_each = {
-    uploads = google_pubsub_subscription.uploads_push.id
-    jobs    = google_pubsub_subscription.jobs_push.id
-    batches = google_pubsub_subscription.batches_push.id
-  }
-  subscription = each.value
+  for_each     = local.routes
+  subscription = google_pubsub_subscription.push[each.key].id
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent
 }

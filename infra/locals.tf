@@ -4,7 +4,7 @@ locals {
 
   # onBatch stops starting prompts this long after a delivery starts: below its timeout, so the
   # in-flight attempts, the batch's final write and the finish step fit (DESIGN promise 3).
-  batch_deadline_ms = (var.fn_batch.timeout_seconds - var.batch_deadline_margin_seconds) * 1000
+  batch_deadline_ms = (var.functions.on_batch.timeout_seconds - var.batch_deadline_margin_seconds) * 1000
 
   # The push request timeout is the subscription's ack deadline: keep it at the 600 s maximum,
   # above every function timeout, so Pub/Sub never redelivers a delivery that is still running.
@@ -35,4 +35,50 @@ locals {
     secret  = var.gemini_api_key_secret
     version = var.gemini_api_key_version
   }] : []
+
+  # The four functions (functions.tf), keyed like var.functions; the cloud name is
+  # "<prefix>-<key with dashes>". Sizes come from var.functions[key].
+  functions = {
+    on_upload = {
+      entry_point     = "onUpload"
+      service_account = google_service_account.plan_upload.email
+      ingress         = "ALLOW_INTERNAL_AND_GCLB"
+      secrets         = []
+    }
+    on_job = {
+      entry_point     = "onJob"
+      service_account = google_service_account.plan_job.email
+      ingress         = "ALLOW_INTERNAL_AND_GCLB"
+      secrets         = []
+    }
+    on_batch = {
+      entry_point     = "onBatch"
+      service_account = google_service_account.run_batch.email
+      ingress         = "ALLOW_INTERNAL_AND_GCLB"
+      secrets         = local.gemini_key_secrets
+    }
+    job_status = {
+      entry_point     = "jobStatus"
+      service_account = google_service_account.job_status.email
+      ingress         = var.status_ingress
+      secrets         = []
+    }
+  }
+
+  # Each Pub/Sub-driven route (pubsub.tf): source topic, the function its push subscription
+  # invokes, and (by key) its dead-letter topic "<prefix>-<key>-dead" with a pull subscription.
+  routes = {
+    uploads = {
+      topic    = google_pubsub_topic.uploads.id
+      function = "on_upload"
+    }
+    jobs = {
+      topic    = google_pubsub_topic.jobs.id
+      function = "on_job"
+    }
+    batches = {
+      topic    = google_pubsub_topic.batches.id
+      function = "on_batch"
+    }
+  }
 }

@@ -10,24 +10,24 @@ output "topics" {
     jobs         = google_pubsub_topic.jobs.id
     batches      = google_pubsub_topic.batches.id
     job_events   = google_pubsub_topic.job_events.id
-    uploads_dead = google_pubsub_topic.uploads_dead.id
-    jobs_dead    = google_pubsub_topic.jobs_dead.id
-    batches_dead = google_pubsub_topic.batches_dead.id
+    uploads_dead = google_pubsub_topic.dead["uploads"].id
+    jobs_dead    = google_pubsub_topic.dead["jobs"].id
+    batches_dead = google_pubsub_topic.dead["batches"].id
   }
 }
 
 output "dead_letter_subscriptions" {
   description = "Pull subscriptions that keep dead-lettered messages (docs/deploy.md says what to do with them)."
   value = [
-    google_pubsub_subscription.uploads_dead.name,
-    google_pubsub_subscription.jobs_dead.name,
-    google_pubsub_subscription.batches_dead.name,
+    google_pubsub_subscription.dead["uploads"].name,
+    google_pubsub_subscription.dead["jobs"].name,
+    google_pubsub_subscription.dead["batches"].name,
   ]
 }
 
 output "job_status_url" {
   description = "jobStatus URL (GET ?jobId=...; needs an identity token of a status_invokers member)."
-  value       = google_cloudfunctions2_function.job_status.service_config[0].uri
+  value       = google_cloudfunctions2_function.fn["job_status"].service_config[0].uri
 }
 
 output "service_accounts" {

@@ -18,94 +18,30 @@ resource "google_pubsub_topic" "job_events" {
   name = "${var.prefix}-job-events"
 }
 
-resource "google_pubsub_topic" "uploads_dead" {
-  name = "${var.prefix}-uploads-dead"
-}
-
-resource "google_pubsub_topic" "jobs_dead" {
-  name = "${var.prefix}-jobs-dead"
-}
-
-resource "google_pubsub_topic" "batches_dead" {
-  name = "${var.prefix}-batches-dead"
+resource "google_pubsub_topic" "dead" {
+  for_each = local.routes
+  name     = "${var.prefix}-${each.key}-dead"
 }
 
 # --- push subscriptions, one per Pub/Sub-driven function -----------------------------------
 
-resource "google_pubsub_subscription" "uploads_push" {
-  name                       = "${var.prefix}-uploads-push"
-  topic                      = google_pubsub_topic.uploads.id
+resource "google_pubsub_subscription" "push" {
+  for_each                   = local.routes
+  name                       = "${var.prefix}-${each.key}-push"
+  topic                      = each.value.topic
   ack_deadline_seconds       = local.ack_deadline_seconds
   message_retention_duration = var.message_retention
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.on_upload.service_config[0].uri
+    push_endpoint = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.on_upload.service_config[0].uri
+      audience              = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
     }
   }
 
   dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.uploads_dead.id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "jobs_push" {
-  name                       = "${var.prefix}-jobs-push"
-  topic                      = google_pubsub_topic.jobs.id
-  ack_deadline_seconds       = local.ack_deadline_seconds
-  message_retention_duration = var.message_retention
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.on_job.service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.on_job.service_config[0].uri
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.jobs_dead.id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "batches_push" {
-  name                       = "${var.prefix}-batches-push"
-  topic                      = google_pubsub_topic.batches.id
-  ack_deadline_seconds       = local.ack_deadline_seconds
-  message_retention_duration = var.message_retention
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.on_batch.service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.on_batch.service_config[0].uri
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.batches_dead.id
+    dead_letter_topic     = google_pubsub_topic.dead[each.key].id
     max_delivery_attempts = var.max_delivery_attempts
   }
 
@@ -133,31 +69,10 @@ resource "google_pubsub_subscription" "job_events" {
 }
 
 # Without a subscription a dead-letter topic drops what it receives (gcp.md §3).
-resource "google_pubsub_subscription" "uploads_dead" {
-  name                       = "${var.prefix}-uploads-dead"
-  topic                      = google_pubsub_topic.uploads_dead.id
-  ack_deadline_seconds       = 60
-  message_retention_duration = var.message_retention
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "jobs_dead" {
-  name                       = "${var.prefix}-jobs-dead"
-  topic                      = google_pubsub_topic.jobs_dead.id
-  ack_deadline_seconds       = 60
-  message_retention_duration = var.message_retention
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "batches_dead" {
-  name                       = "${var.prefix}-batches-dead"
-  topic                      = google_pubsub_topic.batches_dead.id
+resource "google_pubsub_subscription" "dead" {
+  for_each                   = local.routes
+  name                       = "${var.prefix}-${each.key}-dead"
+  topic                      = google_pubsub_topic.dead[each.key].id
   ack_deadline_seconds       = 60
   message_retention_duration = var.message_retention
 

@@ -81,98 +81,52 @@ variable "gemini_api_key_version" {
   default     = "1"
 }
 
-variable "fn_upload" {
-  description = "onUpload (plans a job from a new input file): timeout, scaling and size."
-  type = object({
+variable "functions" {
+  description = "Timeout, scaling and size of each function: on_upload (plans a job from a new input file), on_job (plans a job from a job message), on_batch (runs one batch, finishes the job after the last; prompts in flight per batch are SLUICE_CONCURRENCY in tunables), job_status (HTTP GET ?jobId=). Override the whole map: every key is required."
+  type = map(object({
     timeout_seconds = number
     max_instances   = number
     concurrency     = number
     memory          = string
     cpu             = string
-  })
-  default = { timeout_seconds = 300, max_instances = 10, concurrency = 4, memory = "512Mi", cpu = "1" }
+  }))
+  default = {
+    on_upload  = { timeout_seconds = 300, max_instances = 10, concurrency = 4, memory = "512Mi", cpu = "1" }
+    on_job     = { timeout_seconds = 300, max_instances = 10, concurrency = 4, memory = "512Mi", cpu = "1" }
+    on_batch   = { timeout_seconds = 540, max_instances = 50, concurrency = 4, memory = "1Gi", cpu = "1" }
+    job_status = { timeout_seconds = 60, max_instances = 5, concurrency = 16, memory = "256Mi", cpu = "1" }
+  }
 
   validation {
-    condition     = var.fn_upload.timeout_seconds >= 10 && var.fn_upload.timeout_seconds <= 540
-    error_message = "fn_upload.timeout_seconds must be 10..540 (event-driven limit)."
+    condition     = setunion(toset(keys(var.functions)), ["on_upload", "on_job", "on_batch", "job_status"]) == toset(keys(var.functions)) && length(var.functions) == 4
+    error_message = "functions must have exactly the keys on_upload, on_job, on_batch and job_status."
   }
   validation {
-    condition     = var.fn_upload.max_instances >= 1 && var.fn_upload.max_instances <= 1000 && var.fn_upload.concurrency >= 1 && var.fn_upload.concurrency <= 1000
-    error_message = "fn_upload.max_instances and fn_upload.concurrency must be 1..1000."
-  }
-}
-
-variable "fn_job" {
-  description = "onJob (plans a job from a job message): timeout, scaling and size."
-  type = object({
-    timeout_seconds = number
-    max_instances   = number
-    concurrency     = number
-    memory          = string
-    cpu             = string
-  })
-  default = { timeout_seconds = 300, max_instances = 10, concurrency = 4, memory = "512Mi", cpu = "1" }
-
-  validation {
-    condition     = var.fn_job.timeout_seconds >= 10 && var.fn_job.timeout_seconds <= 540
-    error_message = "fn_job.timeout_seconds must be 10..540 (event-driven limit)."
+    condition     = alltrue([for k, f in var.functions : f.timeout_seconds >= 10 && f.timeout_seconds <= 540 if contains(["on_upload", "on_job"], k)])
+    error_message = "functions.on_upload.timeout_seconds and functions.on_job.timeout_seconds must be 10..540 (event-driven limit)."
   }
   validation {
-    condition     = var.fn_job.max_instances >= 1 && var.fn_job.max_instances <= 1000 && var.fn_job.concurrency >= 1 && var.fn_job.concurrency <= 1000
-    error_message = "fn_job.max_instances and fn_job.concurrency must be 1..1000."
-  }
-}
-
-variable "fn_batch" {
-  description = "onBatch (runs one batch, finishes the job after the last): timeout, scaling and size. Prompts in flight per batch are SLUICE_CONCURRENCY (tunables)."
-  type = object({
-    timeout_seconds = number
-    max_instances   = number
-    concurrency     = number
-    memory          = string
-    cpu             = string
-  })
-  default = { timeout_seconds = 540, max_instances = 50, concurrency = 4, memory = "1Gi", cpu = "1" }
-
-  validation {
-    condition     = var.fn_batch.timeout_seconds >= 120 && var.fn_batch.timeout_seconds <= 540
-    error_message = "fn_batch.timeout_seconds must be 120..540 (event-driven limit; the batch deadline sits below it)."
+    condition     = try(var.functions.on_batch.timeout_seconds >= 120 && var.functions.on_batch.timeout_seconds <= 540, false)
+    error_message = "functions.on_batch.timeout_seconds must be 120..540 (event-driven limit; the batch deadline sits below it)."
   }
   validation {
-    condition     = var.fn_batch.max_instances >= 1 && var.fn_batch.max_instances <= 1000 && var.fn_batch.concurrency >= 1 && var.fn_batch.concurrency <= 1000
-    error_message = "fn_batch.max_instances and fn_batch.concurrency must be 1..1000."
-  }
-}
-
-variable "fn_status" {
-  description = "jobStatus (HTTP GET ?jobId=): timeout, scaling and size."
-  type = object({
-    timeout_seconds = number
-    max_instances   = number
-    concurrency     = number
-    memory          = string
-    cpu             = string
-  })
-  default = { timeout_seconds = 60, max_instances = 5, concurrency = 16, memory = "256Mi", cpu = "1" }
-
-  validation {
-    condition     = var.fn_status.timeout_seconds >= 1 && var.fn_status.timeout_seconds <= 540
-    error_message = "fn_status.timeout_seconds must be 1..540."
+    condition     = try(var.functions.job_status.timeout_seconds >= 1 && var.functions.job_status.timeout_seconds <= 540, false)
+    error_message = "functions.job_status.timeout_seconds must be 1..540."
   }
   validation {
-    condition     = var.fn_status.max_instances >= 1 && var.fn_status.max_instances <= 1000 && var.fn_status.concurrency >= 1 && var.fn_status.concurrency <= 1000
-    error_message = "fn_status.max_instances and fn_status.concurrency must be 1..1000."
+    condition     = alltrue([for f in values(var.functions) : f.max_instances >= 1 && f.max_instances <= 1000 && f.concurrency >= 1 && f.concurrency <= 1000])
+    error_message = "functions.*.max_instances and functions.*.concurrency must be 1..1000."
   }
 }
 
 variable "batch_deadline_margin_seconds" {
-  description = "SLUICE_BATCH_DEADLINE_MS = (fn_batch.timeout_seconds - this) * 1000: time left after the batch stops starting prompts, for in-flight attempts, the final write and the finish step."
+  description = "SLUICE_BATCH_DEADLINE_MS = (functions.on_batch.timeout_seconds - this) * 1000: time left after the batch stops starting prompts, for in-flight attempts, the final write and the finish step."
   type        = number
   default     = 120
 
   validation {
-    condition     = var.batch_deadline_margin_seconds >= 30 && var.batch_deadline_margin_seconds <= var.fn_batch.timeout_seconds - 60
-    error_message = "batch_deadline_margin_seconds must be at least 30 and leave at least 60 s of batch deadline below fn_batch.timeout_seconds."
+    condition     = var.batch_deadline_margin_seconds >= 30 && var.batch_deadline_margin_seconds <= try(var.functions.on_batch.timeout_seconds, 540) - 60
+    error_message = "batch_deadline_margin_seconds must be at least 30 and leave at least 60 s of batch deadline below functions.on_batch.timeout_seconds."
   }
 }
 

@@ -2,7 +2,9 @@
  * Loads every infra/*.tf through @cdktf/hcl2json into one merged JSON tree, and resolves the few
  * expression forms the checks need (`${var.x}`, `${var.x.field}`, `${local.x}`) from variable
  * defaults and locals. Terraform itself cannot run offline (no provider), so this is what the
- * tests can read.
+ * tests can read. A resource with `for_each = local.x` (or `var.x` with a map default) becomes
+ * one instance per key, named like Terraform's address (`push["uploads"]`), with `each.key` and
+ * `each.value.<field>` substituted (see expandForEach).
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,7 +58,76 @@ export async function loadInfra(dir = INFRA_DIR): Promise<Infra> {
       Object.assign(infra.locals, isBlock(block) ? block : {});
     }
   }
+  for (const [type, byName] of Object.entries(infra.resources)) {
+    infra.resources[type] = expandResources(infra, byName);
+  }
   return infra;
+}
+
+/** Replaces every for_each resource whose key set is known statically by its instances. */
+function expandResources(infra: Infra, byName: Record<string, Block>): Record<string, Block> {
+  const out: Record<string, Block> = {};
+  for (const [name, body] of Object.entries(byName)) {
+    const map = forEachMap(infra, body.for_each);
+    if (map === undefined) {
+      out[name] = body;
+      continue;
+    }
+    for (const [key, instance] of Object.entries(expandForEach(body, map))) {
+      out[`${name}["${key}"]`] = instance;
+    }
+  }
+  return out;
+}
+
+/** The map a `for_each` iterates, when it is a literal map, `local.x` or a `var.x` default. */
+function forEachMap(infra: Infra, value: Hcl | undefined): Block | undefined {
+  if (isBlock(value)) return value;
+  if (typeof value !== 'string' || !/^\$\{(local|var)\.[\w-]+\}$/.test(value)) return undefined;
+  const map = resolve(infra, value);
+  return isBlock(map) ? map : undefined;
+}
+
+/** An each.value field as expression text: `${x}` gives x, a literal gives its HCL literal. */
+function asExpression(value: Hcl): string {
+  if (typeof value === 'string') {
+    const whole = /^\$\{(.*)\}$/s.exec(value);
+    return whole?.[1] ?? JSON.stringify(value);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * One body per key of `map`, without `for_each`: a whole `${each.value.f}` becomes the field's
+ * value, a whole `${each.key}` the key; inside larger expressions `${each.key}` interpolation
+ * becomes the key text, `each.key` the quoted key and `each.value.f` the field's expression.
+ * A field the map lacks throws, naming it.
+ */
+export function expandForEach(body: Block, map: Block): Record<string, Block> {
+  const out: Record<string, Block> = {};
+  for (const [key, eachValue] of Object.entries(map)) {
+    const field = (name: string): Hcl => {
+      const found = isBlock(eachValue) ? eachValue[name] : undefined;
+      if (found === undefined) throw new Error(`each.value.${name} is missing for key ${key}`);
+      return found;
+    };
+    const sub = (value: Hcl): Hcl => {
+      if (Array.isArray(value)) return value.map(sub);
+      if (isBlock(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
+      if (typeof value !== 'string') return value;
+      if (value === '${each.key}') return key;
+      const whole = /^\$\{each\.value\.([\w-]+)\}$/.exec(value);
+      if (whole !== null) return field(whole[1] ?? '');
+      return value
+        .replaceAll('${each.key}', key)
+        .replace(/\beach\.key\b/g, JSON.stringify(key))
+        .replace(/\beach\.value\.([\w-]+)/g, (_m, f: string) => asExpression(field(f)));
+    };
+    const { for_each: _dropped, ...rest } = body;
+    out[key] = sub(rest) as Block;
+  }
+  return out;
 }
 
 /**
@@ -68,7 +139,7 @@ export function resolve(infra: Infra, value: Hcl | undefined): Hcl {
     if (value === undefined) throw new Error('resolve: value is missing');
     return value;
   }
-  const ref = /^\$\{(var|local)\.([\w-]+)((?:\.[\w-]+)*)\}$/.exec(value);
+  const ref = /^\$\{(var|local)\.([\w-]+)((?:\.[\w-]+|\["[\w-]+"\])*)\}$/.exec(value);
   if (ref === null) {
     if (value.includes('${')) throw new Error(`resolve: cannot evaluate ${value}`);
     return value;
@@ -76,7 +147,7 @@ export function resolve(infra: Infra, value: Hcl | undefined): Hcl {
   const [, kind, name = '', path = ''] = ref;
   let found: Hcl | undefined = kind === 'var' ? infra.variables[name]?.default : infra.locals[name];
   if (found === undefined) throw new Error(`resolve: ${kind}.${name} has no value`);
-  for (const key of path.split('.').filter(Boolean)) {
+  for (const key of path.split(/[.[\]"]+/).filter(Boolean)) {
     found = isBlock(found) ? found[key] : undefined;
     if (found === undefined) throw new Error(`resolve: ${value} has no value`);
   }

@@ -7,13 +7,14 @@ import { VARIABLES } from '../../functions/config.ts';
 import { batchNames, ckptName, jobNames } from '../../functions/pipeline/batch-names.ts';
 import { envKeys, loadInfra, num, one, resolve, str, type Block, type Infra } from './load-tf.ts';
 
+// Instance names of google_cloudfunctions2_function.fn (for_each over local.functions).
 const ENTRY_POINTS: Record<string, string> = {
-  on_upload: 'onUpload',
-  on_job: 'onJob',
-  on_batch: 'onBatch',
-  job_status: 'jobStatus',
+  'fn["on_upload"]': 'onUpload',
+  'fn["on_job"]': 'onJob',
+  'fn["on_batch"]': 'onBatch',
+  'fn["job_status"]': 'jobStatus',
 };
-const PUBSUB_DRIVEN = ['on_upload', 'on_job', 'on_batch'];
+const PUBSUB_DRIVEN = ['fn["on_upload"]', 'fn["on_job"]', 'fn["on_batch"]'];
 const SCHEMAS = join(import.meta.dirname, '..', '..', 'schemas');
 
 let infra: Infra;
@@ -75,9 +76,9 @@ describe('functions', () => {
     for (const name of Object.keys(ENTRY_POINTS)) {
       expect(num(infra, one(fn(name).service_config).timeout_seconds)).toBeLessThanOrEqual(540);
     }
-    const timeout = num(infra, one(fn('on_batch').service_config).timeout_seconds);
+    const timeout = num(infra, one(fn('fn["on_batch"]').service_config).timeout_seconds);
     const margin = num(infra, '${var.batch_deadline_margin_seconds}');
-    expect(str(infra.locals.batch_deadline_ms)).toContain('var.fn_batch.timeout_seconds');
+    expect(str(infra.locals.batch_deadline_ms)).toContain('var.functions.on_batch.timeout_seconds');
     expect((timeout - margin) * 1000).toBeLessThan(timeout * 1000);
     expect(margin).toBeGreaterThanOrEqual(30);
   });

@@ -15,6 +15,12 @@ const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).s
 if (!hasTerraform) {
   console.warn('SKIPPING terraform fmt/validation checks: `terraform` is not on PATH');
 }
+// The three functions other than on_batch, at their defaults, for `functions=` overrides.
+const FNS = [
+  'on_upload={timeout_seconds=300,max_instances=10,concurrency=4,memory="512Mi",cpu="1"}',
+  'on_job={timeout_seconds=300,max_instances=10,concurrency=4,memory="512Mi",cpu="1"}',
+  'job_status={timeout_seconds=60,max_instances=5,concurrency=16,memory="256Mi",cpu="1"}',
+].join(',');
 const REQUIRED = ['-var=project=sluice-test-1', '-var=bucket=sluice-test-bucket'];
 
 let dir = '';
@@ -60,8 +66,16 @@ describe.skipIf(!hasTerraform)('terraform (offline)', () => {
     ['max_delivery_attempts=101', 'max_delivery_attempts must be 5..100'],
     ['batch_max_deliveries=10', 'below max_delivery_attempts'],
     [
-      'fn_batch={timeout_seconds=600,max_instances=5,concurrency=1,memory="1Gi",cpu="1"}',
-      'fn_batch.timeout_seconds must be 120..540',
+      `functions={${FNS},on_batch={timeout_seconds=600,max_instances=5,concurrency=1,memory="1Gi",cpu="1"}}`,
+      'functions.on_batch.timeout_seconds must be 120..540',
+    ],
+    [
+      `functions={${FNS},on_batch={timeout_seconds=100,max_instances=5,concurrency=1,memory="1Gi",cpu="1"}}`,
+      'functions.on_batch.timeout_seconds must be 120..540',
+    ],
+    [
+      `functions={${FNS}}`,
+      'functions must have exactly the keys on_upload, on_job, on_batch and job_status',
     ],
     ['batch_deadline_margin_seconds=500', 'batch_deadline_margin_seconds must be'],
     ['status_invokers=["allUsers"]', 'must not contain allUsers'],
