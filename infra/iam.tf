@@ -29,56 +29,33 @@ resource "google_service_account" "push_invoker" {
 
 # --- bucket -------------------------------------------------------------------------------
 
-# objectUser = read, create, overwrite, delete objects (no bucket IAM changes).
-resource "google_storage_bucket_iam_member" "plan_upload_objects" {
+# objectUser = read, create, overwrite, delete objects (no bucket IAM changes); jobStatus only reads.
+resource "google_storage_bucket_iam_member" "objects" {
+  for_each = {
+    plan_upload = { role = "roles/storage.objectUser", member = google_service_account.plan_upload.member }
+    plan_job    = { role = "roles/storage.objectUser", member = google_service_account.plan_job.member }
+    run_batch   = { role = "roles/storage.objectUser", member = google_service_account.run_batch.member }
+    job_status  = { role = "roles/storage.objectViewer", member = google_service_account.job_status.member }
+  }
   bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectUser"
-  member = google_service_account.plan_upload.member
-}
-
-resource "google_storage_bucket_iam_member" "plan_job_objects" {
-  bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectUser"
-  member = google_service_account.plan_job.member
-}
-
-resource "google_storage_bucket_iam_member" "run_batch_objects" {
-  bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectUser"
-  member = google_service_account.run_batch.member
-}
-
-resource "google_storage_bucket_iam_member" "job_status_objects" {
-  bucket = google_storage_bucket.data.name
-  role   = "roles/storage.objectViewer"
-  member = google_service_account.job_status.member
+  role   = each.value.role
+  member = each.value.member
 }
 
 # --- topics the functions publish to ------------------------------------------------------
 
-resource "google_pubsub_topic_iam_member" "plan_upload_publishes_batches" {
-  topic  = google_pubsub_topic.batches.id
+# run_batch publishes continuations (a batch that hit its deadline republishes the rest of
+# itself) and job-done events.
+resource "google_pubsub_topic_iam_member" "publishes" {
+  for_each = {
+    plan_upload_batches  = { topic = google_pubsub_topic.batches.id, member = google_service_account.plan_upload.member }
+    plan_job_batches     = { topic = google_pubsub_topic.batches.id, member = google_service_account.plan_job.member }
+    run_batch_batches    = { topic = google_pubsub_topic.batches.id, member = google_service_account.run_batch.member }
+    run_batch_job_events = { topic = google_pubsub_topic.job_events.id, member = google_service_account.run_batch.member }
+  }
+  topic  = each.value.topic
   role   = "roles/pubsub.publisher"
-  member = google_service_account.plan_upload.member
-}
-
-resource "google_pubsub_topic_iam_member" "plan_job_publishes_batches" {
-  topic  = google_pubsub_topic.batches.id
-  role   = "roles/pubsub.publisher"
-  member = google_service_account.plan_job.member
-}
-
-# Continuations: a batch that hit its deadline republishes the rest of itself.
-resource "google_pubsub_topic_iam_member" "run_batch_publishes_batches" {
-  topic  = google_pubsub_topic.batches.id
-  role   = "roles/pubsub.publisher"
-  member = google_service_account.run_batch.member
-}
-
-resource "google_pubsub_topic_iam_member" "run_batch_publishes_job_events" {
-  topic  = google_pubsub_topic.job_events.id
-  role   = "roles/pubsub.publisher"
-  member = google_service_account.run_batch.member
+  member = each.value.member
 }
 
 # --- Gemini --------------------------------------------------------------------------------

@@ -80,3 +80,43 @@ moved {
   from = google_cloud_run_v2_service_iam_member.push_invokes_batch
   to   = google_cloud_run_v2_service_iam_member.push_invokes["batches"]
 }
+
+moved {
+  from = google_storage_bucket_iam_member.plan_upload_objects
+  to   = google_storage_bucket_iam_member.objects["plan_upload"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.plan_job_objects
+  to   = google_storage_bucket_iam_member.objects["plan_job"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.run_batch_objects
+  to   = google_storage_bucket_iam_member.objects["run_batch"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.job_status_objects
+  to   = google_storage_bucket_iam_member.objects["job_status"]
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.plan_upload_publishes_batches
+  to   = google_pubsub_topic_iam_member.publishes["plan_upload_batches"]
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.plan_job_publishes_batches
+  to   = google_pubsub_topic_iam_member.publishes["plan_job_batches"]
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.run_batch_publishes_batches
+  to   = google_pubsub_topic_iam_member.publishes["run_batch_batches"]
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.run_batch_publishes_job_events
+  to   = google_pubsub_topic_iam_member.publishes["run_batch_job_events"]
+}
