@@ -3,6 +3,7 @@
  * all bounded by the prompt deadline and the caller's (batch) signal. Never throws: every
  * failure becomes data in the returned PromptOutcome (DESIGN promises 1, 3, 4).
  */
+import { raceAbort } from './abort.ts';
 import { backoffDelayMs } from './backoff.ts';
 import type { AttemptFailure } from './classify.ts';
 import { classifyThrown, codeTimeoutFailure } from './classify.ts';
@@ -155,25 +156,4 @@ async function attempt(
     timer.abort();
     signal.removeEventListener('abort', onBatchAbort);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(toError(signal.reason));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(toError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(toError(error));
-      },
-    );
-  });
 }

@@ -11,6 +11,7 @@ import { mkdir, open, readFile, readdir, rmdir, unlink } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { NotFoundError } from '../../pipeline/errors.ts';
 import type { BlobStore, ObjectInfo, ReadOptions, WriteOptions } from '../../pipeline/ports.ts';
+import { checkByteRange } from '../../pipeline/byte-range.ts';
 import { commit, generationOf, isMissing } from './commit.ts';
 import { TEMP_PREFIX, objectPath, prefixDirectory } from './names.ts';
 
@@ -58,15 +59,7 @@ export function createFsBlobStore(root: string): BlobStore {
     signal.throwIfAborted();
     const start = options.start ?? 0;
     const end = options.end;
-    if (
-      !Number.isInteger(start) ||
-      start < 0 ||
-      (end !== undefined && (!Number.isInteger(end) || end < start))
-    ) {
-      throw new RangeError(
-        `Invalid byte range [${start}, ${end}) for ${name}: need 0 <= start <= end.`,
-      );
-    }
+    checkByteRange(name, start, end);
     const path = objectPath(base, name);
     let handle;
     try {

@@ -8,7 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Storage } from '@google-cloud/storage';
 import type { BlobStore, ObjectInfo, ReadOptions, WriteOptions } from '../../pipeline/ports.ts';
 import { composeAll } from './compose.ts';
-import { abortable, infoOf, statusOf, translate } from './errors.ts';
+import { raceAbort } from '../../pipeline/abort.ts';
+import { checkByteRange } from '../../pipeline/byte-range.ts';
+import { infoOf, statusOf, translate } from './errors.ts';
 
 const PAGE_SIZE = 1000;
 
@@ -46,7 +48,7 @@ export function createGcsBlobStore(storage: Storage, bucketName: string): BlobSt
   async function stat(name: string, signal: AbortSignal): Promise<ObjectInfo | undefined> {
     signal.throwIfAborted();
     try {
-      const [metadata] = await abortable(bucket.file(name).getMetadata(), signal);
+      const [metadata] = await raceAbort(bucket.file(name).getMetadata(), signal);
       return infoOf(name, metadata);
     } catch (error) {
       signal.throwIfAborted();
@@ -61,15 +63,7 @@ export function createGcsBlobStore(storage: Storage, bucketName: string): BlobSt
       signal.throwIfAborted();
       const start = options.start ?? 0;
       const end = options.end;
-      if (
-        !Number.isInteger(start) ||
-        start < 0 ||
-        (end !== undefined && (!Number.isInteger(end) || end < start))
-      ) {
-        throw new RangeError(
-          `Invalid byte range [${start}, ${end}) for ${name}: need 0 <= start <= end.`,
-        );
-      }
+      checkByteRange(name, start, end);
       const file = options.generation
         ? bucket.file(name, { generation: options.generation })
         : bucket.file(name);
@@ -107,7 +101,7 @@ export function createGcsBlobStore(storage: Storage, bucketName: string): BlobSt
     async readSmall(name, signal) {
       signal.throwIfAborted();
       try {
-        const [data] = await abortable(bucket.file(name).download(), signal);
+        const [data] = await raceAbort(bucket.file(name).download(), signal);
         return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       } catch (error) {
         signal.throwIfAborted();
@@ -133,7 +127,7 @@ export function createGcsBlobStore(storage: Storage, bucketName: string): BlobSt
           maxResults: PAGE_SIZE,
           ...(pageToken ? { pageToken } : {}),
         };
-        const [files, next] = await abortable(bucket.getFiles(query), signal);
+        const [files, next] = await raceAbort(bucket.getFiles(query), signal);
         for (const file of files) yield infoOf(file.name, file.metadata);
         pageToken = (next as { pageToken?: string } | null)?.pageToken;
       } while (pageToken);
@@ -141,7 +135,7 @@ export function createGcsBlobStore(storage: Storage, bucketName: string): BlobSt
 
     async delete(name, signal) {
       signal.throwIfAborted();
-      await abortable(bucket.file(name).delete({ ignoreNotFound: true }), signal);
+      await raceAbort(bucket.file(name).delete({ ignoreNotFound: true }), signal);
     },
 
     async compose(sources, dest, options) {

@@ -5,7 +5,8 @@
  */
 import type { Bucket } from '@google-cloud/storage';
 import type { ObjectInfo, WriteOptions } from '../../pipeline/ports.ts';
-import { abortable, infoOf, translate } from './errors.ts';
+import { raceAbort } from '../../pipeline/abort.ts';
+import { infoOf, translate } from './errors.ts';
 
 /** Service limit of one compose request. */
 export const MAX_COMPOSE_SOURCES = 32;
@@ -25,7 +26,7 @@ async function combineOnce(
       ? { ifGenerationMatch: options.ifGenerationMatch }
       : {};
   try {
-    const [, resource] = await abortable(
+    const [, resource] = await raceAbort(
       bucket.combine(sources, file, combineOptions),
       options.signal,
     );

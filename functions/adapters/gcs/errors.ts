@@ -1,6 +1,6 @@
 /**
- * Translating @google-cloud/storage failures into the core's errors, and making client calls
- * (which take no AbortSignal) answer an abort promptly with the signal's reason.
+ * Translating @google-cloud/storage failures into the core's errors (client calls take no
+ * AbortSignal; blob-store.ts races them with `raceAbort` from the core).
  */
 import { NotFoundError, PreconditionFailedError } from '../../pipeline/errors.ts';
 import type { ObjectInfo } from '../../pipeline/ports.ts';
@@ -23,25 +23,6 @@ export function translate(error: unknown, name: string): unknown {
     return new PreconditionFailedError(`Precondition failed for ${name}.`, { cause: error });
   if (status === 404) return new NotFoundError(`No such object: ${name}`, { cause: error });
   return error;
-}
-
-/** Resolves like `promise`, but rejects with `signal.reason` as soon as the signal aborts. */
-export async function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<undefined>((resolve) => {
-    onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    // The call itself cannot be cancelled; its late result (or failure) is simply ignored.
-    const outcome = await Promise.race([promise.then((value) => ({ value })), aborted]);
-    signal.throwIfAborted();
-    if (!outcome) throw new Error('unreachable: abort without a reason');
-    return outcome.value;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** ObjectInfo from an object resource (int64 fields arrive as strings). */

@@ -8,6 +8,7 @@ import {
   PreconditionFailedError,
 } from '../../pipeline/errors.ts';
 import type { BlobStore, ObjectInfo, ReadOptions, WriteOptions } from '../../pipeline/ports.ts';
+import { checkByteRange } from '../../pipeline/byte-range.ts';
 
 interface Entry {
   data: Uint8Array;
@@ -44,23 +45,14 @@ function checkName(name: string): void {
 }
 
 /**
- * Validates a byte range against an object size and clamps it, shared semantics for all stores:
- * `end` is exclusive and clamped to the size; a start at or past the end yields nothing.
+ * Clamps a checked byte range to an object's size, the semantics every store shares: `end` is
+ * exclusive and clamped to the size; a start at or past the end yields nothing.
  */
 export function resolveRange(
   size: number,
   start = 0,
   end?: number,
 ): { start: number; end: number } {
-  if (
-    !Number.isInteger(start) ||
-    start < 0 ||
-    (end !== undefined && (!Number.isInteger(end) || end < start))
-  ) {
-    throw new RangeError(
-      `Invalid byte range [${start}, ${end}): need integers with 0 <= start <= end.`,
-    );
-  }
   const last = Math.min(end ?? size, size);
   return { start: Math.min(start, last), end: last };
 }
@@ -125,6 +117,7 @@ export function createMemoryBlobStore(
       await firstYield();
       options.signal.throwIfAborted();
       const { data } = get(name, options.generation);
+      checkByteRange(name, options.start ?? 0, options.end);
       const range = resolveRange(data.length, options.start, options.end);
       for (let at = range.start; at < range.end; at += chunkBytes) {
         options.signal.throwIfAborted();

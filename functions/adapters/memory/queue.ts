@@ -8,6 +8,7 @@
  */
 import type { Json } from '../../pipeline/types.ts';
 import type { Queue, QueueMessage } from '../../pipeline/ports.ts';
+import { encodeQueueData } from '../../pipeline/queue-message.ts';
 
 /** One delivery of one message to one subscription. */
 export interface Delivery {
@@ -127,11 +128,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): MemoryQueue
     // eslint-disable-next-line @typescript-eslint/require-await -- async so bad input rejects
     async publish(topic: string, message: QueueMessage, signal: AbortSignal): Promise<string> {
       signal.throwIfAborted();
-      if (!topic) throw new TypeError('publish: `topic` must be a non-empty topic name');
-      const encoded = JSON.stringify(message.data);
-      if (encoded === undefined) {
-        throw new TypeError(`publish to ${topic}: \`data\` is not JSON-serialisable`);
-      }
+      const encoded = encodeQueueData(topic, message);
       nextId += 1;
       const delivery: Delivery = {
         id: String(nextId),

@@ -5,6 +5,8 @@
  */
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { Queue, QueueMessage } from '../../pipeline/ports.ts';
+import { raceAbort } from '../../pipeline/abort.ts';
+import { encodeQueueData } from '../../pipeline/queue-message.ts';
 
 /**
  * Creates a Queue that publishes JSON messages. `topic` may be a short id (`batches`) or a full
@@ -26,11 +28,7 @@ export function createPubSubQueue(pubsub: PubSub): Queue {
   return {
     async publish(topic: string, message: QueueMessage, signal: AbortSignal): Promise<string> {
       signal.throwIfAborted();
-      if (!topic) throw new TypeError('publish: `topic` must be a non-empty topic name');
-      const encoded = JSON.stringify(message.data);
-      if (encoded === undefined) {
-        throw new TypeError(`publish to ${topic}: \`data\` is not JSON-serialisable`);
-      }
+      const encoded = encodeQueueData(topic, message);
       const publishing = topicFor(topic).publishMessage({
         data: Buffer.from(encoded, 'utf8'),
         attributes: message.attributes ?? {},
@@ -40,24 +38,4 @@ export function createPubSubQueue(pubsub: PubSub): Queue {
       return await raceAbort(publishing, signal);
     },
   };
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      const reason: unknown = signal.reason;
-      reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
